@@ -1,0 +1,3 @@
+from repcam.cli import main
+
+main()

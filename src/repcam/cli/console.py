@@ -1,0 +1,53 @@
+"""Shared rich consoles and the one way a user-facing error is printed."""
+
+from __future__ import annotations
+
+import sys
+from typing import NoReturn
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+)
+
+from repcam.errors import RepcamError
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def fail(error: RepcamError) -> NoReturn:
+    err_console.print(f"[bold red]Error:[/] {error}", highlight=False)
+    sys.exit(error.exit_code)
+
+
+def model_progress():
+    """A progress bar for model provisioning, and the callbacks that drive it."""
+    progress = Progress(
+        TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+        console=err_console, transient=True,
+    )
+    tasks: dict[str, int] = {}
+
+    def on_progress(stage: str, done: int, total: int | None) -> None:
+        if stage not in tasks:
+            tasks[stage] = progress.add_task(stage, total=total)
+        progress.update(tasks[stage], completed=done, total=total)
+
+    def notify(message: str) -> None:
+        progress.console.print(message)
+
+    return progress, on_progress, notify
+
+
+def provision_model(model: str):
+    """Resolve `--model` to a verified bundle, provisioning it with a progress bar if needed."""
+    from repcam.models.provision import ensure_model
+
+    progress, on_progress, notify = model_progress()
+    with progress:
+        return ensure_model(model, on_progress, notify)

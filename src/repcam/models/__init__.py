@@ -1,0 +1,1 @@
+"""Pose model bundles: catalog, provisioning and the bundle builder."""

@@ -1,0 +1,182 @@
+"""Frame sources: a video file, a webcam or a network stream, behind one iterator.
+
+A file is read in order, every frame, with the container's timestamps (variable frame rate
+is honoured); it can also be paced "as a camera". A live camera is read in its own thread
+that always keeps only the newest frame, so latency never grows when processing is slow.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from repcam.errors import InputError
+
+
+@dataclass(frozen=True)
+class Frame:
+    image_bgr: np.ndarray
+    timestamp_ms: float
+    index: int
+    captured_at_s: float  # monotonic clock when the frame was captured (for latency)
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    name: str
+    width_px: int
+    height_px: int
+    fps: float
+    frame_count: int | None  # None for live sources
+
+
+class VideoFileSource:
+    """Every frame of a video file, timestamped by the container."""
+
+    def __init__(self, path: str | Path, *, realtime: bool = False) -> None:
+        self.path = Path(path)
+        self.realtime = realtime
+        if not self.path.exists():
+            raise InputError(f"No such file: {self.path}.", hint="Check the path and try again.")
+        if self.path.is_dir():
+            raise InputError(f"{self.path} is a folder, not a video file.")
+        capture = cv2.VideoCapture(str(self.path))
+        ok, first = capture.read() if capture.isOpened() else (False, None)
+        if not ok or first is None:
+            capture.release()
+            raise InputError(
+                f"{self.path} is not a video that can be read (or it has no frames).",
+                hint="Use an .mp4, .mov, .avi or .mkv recording.",
+            )
+        height, width = first.shape[:2]
+        fps = capture.get(cv2.CAP_PROP_FPS) or 30.0
+        count = int(capture.get(cv2.CAP_PROP_FRAME_COUNT)) or None
+        capture.release()
+        self.info = SourceInfo(self.path.name, width, height, fps if fps > 0 else 30.0, count)
+        self.dropped_frames = 0
+
+    def __iter__(self) -> Iterator[Frame]:
+        capture = cv2.VideoCapture(str(self.path))
+        frame_ms = 1000.0 / self.info.fps
+        started = time.monotonic()
+        last_ms = -1.0
+        index = 0
+        try:
+            while True:
+                ok, image = capture.read()
+                if not ok:
+                    break
+                stamp = capture.get(cv2.CAP_PROP_POS_MSEC)
+                # Some containers report 0 or repeat stamps; keep time strictly increasing.
+                timestamp_ms = stamp if stamp > last_ms else last_ms + frame_ms
+                if index == 0 and stamp <= 0:
+                    timestamp_ms = 0.0
+                last_ms = timestamp_ms
+                if self.realtime:
+                    delay = started + timestamp_ms / 1000.0 - time.monotonic()
+                    if delay > 0:
+                        time.sleep(delay)
+                yield Frame(image, timestamp_ms, index, time.monotonic())
+                index += 1
+        finally:
+            capture.release()
+
+
+def _parse_camera(spec: str | int) -> int | str:
+    if isinstance(spec, int):
+        return spec
+    return int(spec) if spec.isdigit() else spec
+
+
+class LiveSource:
+    """A webcam index or a stream URL, read in a thread that keeps only the newest frame."""
+
+    def __init__(self, spec: str | int, *, open_timeout_s: float = 10.0) -> None:
+        self.spec = _parse_camera(spec)
+        self._capture = cv2.VideoCapture(self.spec)
+        if not self._capture.isOpened():
+            self._capture.release()
+            raise InputError(f"Camera {self.spec!r} could not be opened.", hint=_camera_hint())
+        ok, first = self._capture.read()
+        if not ok:
+            self._capture.release()
+            raise InputError(f"Camera {self.spec!r} opened but gave no picture.")
+        height, width = first.shape[:2]
+        fps = self._capture.get(cv2.CAP_PROP_FPS)
+        self.info = SourceInfo(str(self.spec), width, height, fps if 0 < fps < 240 else 30.0, None)
+        self.dropped_frames = 0
+        self._latest: Frame | None = Frame(first, 0.0, 0, time.monotonic())
+        self._condition = threading.Condition()
+        self._stopped = False
+        self._ended = False
+        self._epoch = time.monotonic()
+        self._thread = threading.Thread(target=self._reader, daemon=True, name="repcam-capture")
+        self._thread.start()
+
+    def _reader(self) -> None:
+        index = 1
+        while not self._stopped:
+            ok, image = self._capture.read()
+            now = time.monotonic()
+            with self._condition:
+                if not ok:
+                    self._ended = True
+                    self._condition.notify_all()
+                    return
+                if self._latest is not None:
+                    self.dropped_frames += 1  # the pipeline never took the previous frame
+                self._latest = Frame(image, (now - self._epoch) * 1000.0, index, now)
+                self._condition.notify_all()
+            index += 1
+
+    def __iter__(self) -> Iterator[Frame]:
+        try:
+            while True:
+                with self._condition:
+                    while self._latest is None and not self._ended:
+                        self._condition.wait(timeout=1.0)
+                    if self._latest is None:
+                        return
+                    frame, self._latest = self._latest, None
+                yield frame
+        finally:
+            self.close()
+
+    @property
+    def ended(self) -> bool:
+        return self._ended
+
+    def close(self) -> None:
+        self._stopped = True
+        if self._thread.is_alive() and threading.current_thread() is not self._thread:
+            self._thread.join(timeout=2.0)
+        self._capture.release()
+
+
+def _camera_hint() -> str:
+    working = [i for i in range(4) if _opens(i)]
+    if working:
+        return f"Cameras that do open: {', '.join(map(str, working))}. Pass --camera N."
+    return "No camera was found. Plug one in, or pass a video file or stream URL with --camera."
+
+
+def _opens(index: int) -> bool:
+    capture = cv2.VideoCapture(index)
+    try:
+        return capture.isOpened()
+    finally:
+        capture.release()
+
+
+def open_source(spec: str | int | Path, *, as_camera: bool = False):
+    """A file path (read fully, or paced like a camera), a camera index or a stream URL."""
+    text = str(spec)
+    if isinstance(spec, int) or text.isdigit() or "://" in text:
+        return LiveSource(spec if isinstance(spec, int) else text)
+    return VideoFileSource(text, realtime=as_camera)
