@@ -54,7 +54,6 @@ class PoseEstimator:
         self._min_tracking = min_tracking_confidence
         self._landmarker = None
         self._last_timestamp_ms = -1
-        self._frames_seen = 0
 
     def __enter__(self) -> PoseEstimator:
         from mediapipe.tasks.python import BaseOptions, vision
@@ -92,16 +91,14 @@ class PoseEstimator:
         if self._landmarker is None:
             raise RuntimeError("PoseEstimator used outside its 'with' block")
         # VIDEO mode needs strictly increasing integer timestamps.
-        stamp = max(int(round(timestamp_ms)), self._last_timestamp_ms + 1)
+        stamp = max(round(timestamp_ms), self._last_timestamp_ms + 1)
         self._last_timestamp_ms = stamp
         rgb = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB)
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
-        if self._frames_seen < 2:
-            with quiet_native_logs():
-                result = self._landmarker.detect_for_video(image, stamp)
-        else:
+        # MediaPipe logs at the first frames and once later (a NORM_RECT warning on
+        # non-square frames); two dup2 calls per frame cost microseconds.
+        with quiet_native_logs():
             result = self._landmarker.detect_for_video(image, stamp)
-        self._frames_seen += 1
         height, width = image_bgr.shape[:2]
         people = tuple(
             _to_landmarks(normalized, world, width, height)

@@ -44,7 +44,8 @@ def pose(
     ) as progress:
         task = progress.add_task(video.name, total=info.frame_count)
         track = extract_track(
-            video, model_path, num_poses=people, on_frame=lambda i: progress.update(task, completed=i + 1)
+            video, model_path, num_poses=people,
+            on_frame=lambda i: progress.update(task, completed=i + 1),
         )
     elapsed = time.perf_counter() - started
     n = len(track.frames)
@@ -56,12 +57,12 @@ def pose(
     )
     step = max(1, n // 10)
     joints = (Joint.LEFT_SHOULDER, Joint.LEFT_HIP, Joint.LEFT_KNEE, Joint.LEFT_ANKLE)
-    console.print("time_s  " + "  ".join(f"{j.name.lower():>22}" for j in joints))
+    console.print("time_s  " + "  ".join(f"{j.name.lower():>14}" for j in joints))
     for frame in track.frames[::step]:
         if frame.people:
             person = frame.people[0]
-            cells = [f"({person.xy(j)[0]:7.1f},{person.xy(j)[1]:7.1f})" for j in joints]
-            console.print(f"{frame.timestamp_ms / 1000:6.2f}  " + "  ".join(f"{c:>22}" for c in cells))
+            cells = [f"{person.xy(j)[0]:.0f},{person.xy(j)[1]:.0f}" for j in joints]
+            console.print(f"{frame.timestamp_ms / 1000:6.2f}  " + "  ".join(f"{c:>14}" for c in cells))
     if out is not None:
         track.save(out)
         console.print(f"Landmarks written to {out}", highlight=False)

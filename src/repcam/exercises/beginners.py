@@ -1,0 +1,116 @@
+"""Beginners: hamstring sets, hamstring curls (standing and prone), ball squeezes."""
+
+from __future__ import annotations
+
+from repcam.exercises.spec import (
+    MOVING,
+    ExerciseSpec,
+    FaultRule,
+    Phase,
+    Signal,
+)
+from repcam.kinematics import Posture
+
+STAY_UPRIGHT = FaultRule(
+    "leaning_forward", "stay upright, don't lean forwards",
+    lambda f, c: f.near("trunk_lean") > 15.0,
+)
+KNEES_IN_LINE = FaultRule(
+    "knee_forward", "keep your knees in line",
+    lambda f, c: f.side("thigh_angle", c.side) > 20.0,
+)
+UPPER_BODY_STILL = FaultRule(
+    "trunk_sway", "keep your upper body still",
+    lambda f, c: abs(f.near("trunk_lean") - c.start_signals[f"trunk_lean_{f.near_side}"]) > 10.0
+    or f.near("trunk_lean") > 20.0,
+)
+
+HAMSTRING_SET = ExerciseSpec(
+    name="hamstring-set",
+    title="Hamstring set",
+    family="beginners",
+    stage=1,
+    setup="Lie on your back or prop yourself up, knee slightly bent, heel on the floor. "
+    "Camera side-on at hip height, 2-3 m away.",
+    postures=frozenset({Posture.LYING_SUPINE, Posture.SITTING}),
+    # The working knee: slightly bent. There is no movement to see, only the position.
+    signal=Signal("knee_flexion", "near", 5.0, 45.0, 1.0, 1.0, 1.0),
+    hold_ms=5000.0,
+    kind="hold",
+    required_joints=("HIP", "KNEE", "ANKLE"),
+    faults=(
+        FaultRule(
+            "knee_angle", "keep a small bend in the knee",
+            lambda f, c: not 5.0 <= f.side("knee_flexion", c.side) <= 45.0,
+            phases=frozenset({Phase.READY, Phase.TOP}), min_duration_ms=500.0,
+        ),
+    ),
+    notes="Press the heel down and hold; repcam times the hold and checks the knee bend.",
+)
+
+HAMSTRING_CURL = ExerciseSpec(
+    name="hamstring-curl",
+    title="Standing hamstring curl",
+    family="beginners",
+    stage=2,
+    setup="Stand side-on to the camera holding a chair, whole body in view.",
+    postures=frozenset({Posture.STANDING}),
+    signal=Signal("knee_flexion", "moving", 0.0, 35.0, 45.0, 90.0, 150.0),
+    hold_ms=3000.0,
+    faults=(STAY_UPRIGHT, KNEES_IN_LINE),
+    partial_cue="bring your heel higher",
+)
+
+PRONE_CURL = ExerciseSpec(
+    name="prone-curl",
+    title="Prone hamstring curl",
+    family="beginners",
+    stage=2,
+    setup="Lie on your stomach, legs straight, side-on to the camera.",
+    postures=frozenset({Posture.LYING_PRONE}),
+    signal=Signal("knee_flexion", "moving", 0.0, 40.0, 40.0, 90.0, 150.0),
+    hold_ms=3000.0,
+    required_joints=("HIP", "KNEE"),
+    faults=(
+        FaultRule(
+            "back_arching", "don't let your back arch",
+            lambda f, c: f.near("trunk_rise") - c.start_signals[f"trunk_rise_{f.near_side}"] > 12.0,
+        ),
+    ),
+    partial_cue="bring your heel higher",
+)
+
+BALL_SQUEEZE = ExerciseSpec(
+    name="ball-squeeze",
+    title="Ball squeeze",
+    family="beginners",
+    stage=3,
+    setup="Stand side-on holding a chair, a soft ball behind the knee, leg bent behind you.",
+    postures=frozenset({Posture.STANDING}),
+    signal=Signal("knee_flexion", "moving", 40.0, 110.0, 10.0, 20.0, 60.0),
+    hold_ms=3000.0,
+    faults=(UPPER_BODY_STILL,),
+    partial_cue="squeeze the ball harder",
+    notes="A small squeeze: the heel moves towards the glutes by 10-30 degrees.",
+)
+
+BALL_SQUEEZE_SWING = ExerciseSpec(
+    name="ball-squeeze-swing",
+    title="Ball squeeze with leg swing",
+    family="beginners",
+    stage=3,
+    setup=BALL_SQUEEZE.setup,
+    postures=frozenset({Posture.STANDING}),
+    signal=Signal("hip_flexion", "moving", -40.0, 25.0, 45.0, 90.0, 130.0),
+    hold_ms=0.0,
+    faults=(
+        FaultRule(UPPER_BODY_STILL.name, UPPER_BODY_STILL.cue, UPPER_BODY_STILL.check,
+                  phases=MOVING),
+    ),
+    partial_cue="bring your knee up to hip height",
+    out_label="swing forward",
+    back_label="swing back",
+    notes="Keep the squeeze on the ball while the whole leg swings forward to hip height.",
+)
+
+SPECS = (HAMSTRING_SET, HAMSTRING_CURL, PRONE_CURL, BALL_SQUEEZE, BALL_SQUEEZE_SWING)

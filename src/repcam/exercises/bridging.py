@@ -1,0 +1,74 @@
+"""Bridging: simple, single-leg and roller bridges."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from repcam.exercises.spec import ExerciseSpec, FaultRule, Phase, Signal
+from repcam.kinematics import Posture, View
+
+_UP = frozenset({Phase.TOP})
+_LYING = frozenset({Posture.LYING_SUPINE})
+
+ARCHING = FaultRule(
+    "arching", "lift without arching your back",
+    lambda f, c: f.near("hip_line") > 190.0, phases=_UP, min_duration_ms=400.0,
+)
+KNEE_WIDTH = FaultRule(
+    "knee_width", "knees a fist apart",
+    lambda f, c: not 0.5 <= f.signals["knee_width_ratio"] <= 2.0,
+    views=frozenset({View.FRONT}), min_duration_ms=500.0,
+)
+HIPS_DROP = FaultRule(
+    "hips_dropping", "keep your hips up and level",
+    lambda f, c: f.near("hip_line") < c.start_signals[f"hip_line_{f.near_side}"] - 10.0,
+    phases=_UP,
+)
+PELVIS_LEVEL = FaultRule(
+    "pelvis_tilt", "keep your hips up and level",
+    lambda f, c: abs(f.signals["pelvis_tilt"]) > 10.0,
+    phases=_UP, views=frozenset({View.FRONT}),
+)
+
+BRIDGE = ExerciseSpec(
+    name="bridge",
+    title="Bridge",
+    family="bridging",
+    stage=1,
+    setup="Lie on your back, knees bent, feet flat hip-width apart. Camera side-on at hip "
+    "height, 2-3 m away, whole body in view.",
+    postures=_LYING,
+    # Hips down: shoulder-hip-knee ~120-140; up: a straight line (~170-180).
+    signal=Signal("hip_line", "near", 90.0, 158.0, 18.0, 45.0, 80.0),
+    hold_ms=3000.0,
+    faults=(ARCHING, KNEE_WIDTH),
+    partial_cue="lift higher",
+)
+
+SINGLE_LEG_BRIDGE = ExerciseSpec(
+    name="single-leg-bridge",
+    title="Single-leg bridge",
+    family="bridging",
+    stage=2,
+    setup=BRIDGE.setup + " Bridge up, then lift one foot and straighten that knee.",
+    postures=_LYING,
+    # The lifted leg straightens: knee extension from ~90 (foot on the floor) to ~160+.
+    signal=Signal("knee_extension", "moving", 60.0, 125.0, 35.0, 70.0, 120.0),
+    hold_ms=3000.0,
+    faults=(HIPS_DROP, PELVIS_LEVEL),
+    partial_cue="straighten the lifted leg",
+    per_side=True,
+    notes="Counted per side; staying up and alternating legs counts each leg's lift.",
+)
+
+ROLLER_BRIDGE = dataclasses.replace(
+    BRIDGE,
+    name="roller-bridge",
+    title="Roller bridge",
+    stage=3,
+    setup="As the bridge, with your feet on a roller.",
+    default_reps=6,
+    notes="Harder than the floor bridge: expect fewer reps at first.",
+)
+
+SPECS = (BRIDGE, SINGLE_LEG_BRIDGE, ROLLER_BRIDGE)

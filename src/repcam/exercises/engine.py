@@ -1,0 +1,277 @@
+"""The generic rep engine: one state machine for every moving exercise.
+
+Progress is the working angle normalised by the person's own range: the start value is
+learned in the start position (within the spec's bounds) and the range from the reps done
+so far (the first rep needs only `min_rom_deg`), so a stiff person still counts while a
+half-rep against their own range is flagged. Time only comes from frame timestamps.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import statistics
+from dataclasses import dataclass, field
+
+from repcam.exercises.events import (
+    Event,
+    FaultDetected,
+    HoldCompleted,
+    HoldProgress,
+    PositionLost,
+    PositionReady,
+    RepCompleted,
+    RepMetrics,
+    RepStarted,
+    TopReached,
+)
+from repcam.exercises.faults import FaultMonitor
+from repcam.exercises.spec import ExerciseSpec, Phase, RepContext, signal_value
+from repcam.kinematics import SIDES, AngleFrame
+
+
+@dataclass
+class _Rep:
+    """The rep in progress: its samples are kept to measure hold and tempo exactly."""
+
+    index: int
+    side: str
+    start_ms: float
+    start_deg: float
+    context_signals: dict[str, float]
+    samples: list[tuple[float, float]] = field(default_factory=list)
+    counted: bool = False
+    live_hold_ms: float = 0.0
+    hold_announced: bool = False
+
+    @property
+    def peak_deg(self) -> float:
+        return max((v for _, v in self.samples), default=self.start_deg)
+
+
+def position_ok(spec: ExerciseSpec, frame: AngleFrame) -> bool:
+    """The person is there, in the exercise's posture, with the needed joints in view."""
+    if not frame.present or frame.posture not in spec.postures:
+        return False
+    needed = {f"{frame.near_side.upper()}_{name}" for name in spec.required_joints}
+    return needed <= {joint.name for joint in frame.in_frame}
+
+
+class RepAnalyser:
+    """Feed `AngleFrame`s in time order; get the events of each frame back."""
+
+    def __init__(self, spec: ExerciseSpec, side: str | None = None) -> None:
+        if side not in (None, *SIDES):
+            raise ValueError(f"side must be left, right or None, got {side!r}")
+        self.spec = spec
+        self.forced_side = side
+        self.phase = Phase.SETUP
+        self.count = 0
+        self.counts_by_side: dict[str, int] = dict.fromkeys(SIDES, 0)
+        self.reps: list[RepMetrics] = []
+        self.progress = 0.0
+        self._t = spec.thresholds
+        self._start_deg: dict[str, float] = {}
+        self._roms: list[float] = []
+        self._settle: list[tuple[float, dict[str, float]]] = []
+        self._last_seen_ms: float | None = None
+        self._first_ms: float | None = None
+        self._last_bottom_ms = 0.0
+        self._side = side or "left"
+        self._rep: _Rep | None = None
+        self._faults = FaultMonitor(spec)
+
+    # -- the learned range -------------------------------------------------------------
+    @property
+    def range_deg(self) -> float:
+        if not self._roms:
+            return self.spec.signal.min_rom_deg / self._t.enter_top
+        rom = statistics.median(self._roms)
+        return min(max(rom, self.spec.signal.min_rom_deg), self.spec.signal.max_rom_deg)
+
+    def _value(self, frame: AngleFrame, side: str) -> float:
+        return signal_value(frame, self.spec.signal.angle, side)
+
+    def _progress(self, frame: AngleFrame, side: str) -> float:
+        return (self._value(frame, side) - self._start_deg[side]) / self.range_deg
+
+    def _sides(self, frame: AngleFrame) -> tuple[str, ...]:
+        if self.forced_side:
+            return (self.forced_side,)
+        return SIDES if self.spec.signal.side_mode == "moving" else (frame.near_side,)
+
+    # -- per frame -----------------------------------------------------------------------
+    def update(self, frame: AngleFrame) -> list[Event]:
+        t = frame.timestamp_ms
+        if self._first_ms is None:
+            self._first_ms = t
+        if not position_ok(self.spec, frame):
+            return self._absent(t)
+        self._last_seen_ms = t
+        if self.phase is Phase.SETUP:
+            return self._settle_start(frame)
+        if self.phase is Phase.READY:
+            self._side = max(self._sides(frame), key=lambda s: self._progress(frame, s))
+        value = self._value(frame, self._side)
+        if math.isnan(value):
+            return []
+        self.progress = self._progress(frame, self._side)
+        events = self._step(frame, value)
+        if self._rep is not None:
+            context = RepContext(self._rep.context_signals, self._side, self._rep.peak_deg)
+            events += self._faults.check_frame(frame, self.phase, context, self._rep.index)
+        return events
+
+    def _absent(self, t: float) -> list[Event]:
+        if self.phase is Phase.SETUP or self._last_seen_ms is None:
+            return []
+        if t - self._last_seen_ms < self._t.gap_ms:
+            return []  # a short gap: hold the state, do not invent movement
+        events: list[Event] = [PositionLost(t, "the start position or the person was lost")]
+        if self._rep is not None and self._rep.counted:
+            events += self._complete(self._last_seen_ms)
+        self._rep = None
+        self.phase = Phase.SETUP
+        self._settle.clear()
+        return events
+
+    def _settle_start(self, frame: AngleFrame) -> list[Event]:
+        """Wait until a plausible start position has been held still for `settle_ms`."""
+        signal = self.spec.signal
+        values = {s: self._value(frame, s) for s in self._sides(frame)}
+        if not all(signal.start_min_deg <= v <= signal.start_max_deg for v in values.values()):
+            self._settle.clear()
+            return []
+        self._settle.append((frame.timestamp_ms, values))
+        span = {s: [v[s] for _, v in self._settle if s in v] for s in values}
+        if any(max(vs) - min(vs) > self._t.settle_range_deg for vs in span.values()):
+            self._settle = self._settle[-1:]
+            return []
+        # A recording that opens with the person already in position is ready at once.
+        from_stream_start = self._settle[0][0] == self._first_ms
+        needed_ms = min(self._t.settle_ms, 80.0) if from_stream_start else self._t.settle_ms
+        if frame.timestamp_ms - self._settle[0][0] < needed_ms:
+            return []
+        for side in SIDES:
+            self._start_deg[side] = statistics.median(span.get(side, span[next(iter(span))]))
+        self.phase = Phase.READY
+        self._last_bottom_ms = frame.timestamp_ms
+        return [PositionReady(frame.timestamp_ms)]
+
+    def _step(self, frame: AngleFrame, value: float) -> list[Event]:
+        t, p, th = frame.timestamp_ms, self.progress, self._t
+        if self.phase is Phase.READY:
+            if p <= th.at_start:
+                self._last_bottom_ms = t
+                self._track_start(value)
+            elif p > th.leave_start:
+                return self._begin(frame, value)
+            return []
+        assert self._rep is not None
+        self._rep.samples.append((t, value))
+        if self.phase is Phase.OUT:
+            if p >= th.enter_top:
+                return self._reach_top(t)
+            if p <= th.at_start:
+                return self._abandon(t)
+            return []
+        if self.phase is Phase.TOP:
+            if p < th.exit_top:
+                self.phase = Phase.BACK
+                return []
+            return self._hold(t, value)
+        if p >= th.enter_top:  # BACK, but up again: still the same rep
+            self.phase = Phase.TOP
+            return []
+        return self._complete(t) if p <= th.at_start else []
+
+    def _track_start(self, value: float) -> None:
+        # Follow slow drift of the resting position, within the plausible bounds.
+        signal = self.spec.signal
+        current = self._start_deg[self._side]
+        drifted = current + 0.05 * (value - current)
+        self._start_deg[self._side] = min(max(drifted, signal.start_min_deg), signal.start_max_deg)
+
+    def _begin(self, frame: AngleFrame, value: float) -> list[Event]:
+        index = len(self.reps) + 1
+        self._rep = _Rep(index, self._side, self._last_bottom_ms, self._start_deg[self._side],
+                         dict(frame.signals), [(frame.timestamp_ms, value)])
+        self.phase = Phase.OUT
+        self._faults.new_rep()
+        return [RepStarted(frame.timestamp_ms, index, self._side)]
+
+    def _reach_top(self, t: float) -> list[Event]:
+        assert self._rep is not None
+        self.phase = Phase.TOP
+        if self._rep.counted:
+            return []
+        self._rep.counted = True
+        self.count += 1
+        self.counts_by_side[self._rep.side] += 1
+        return [TopReached(t, self.count, self._rep.side)]
+
+    def _hold(self, t: float, value: float) -> list[Event]:
+        rep = self._rep
+        assert rep is not None
+        if self.spec.hold_ms <= 0 or len(rep.samples) < 2:
+            return []
+        if value >= rep.peak_deg - self._hold_band():
+            rep.live_hold_ms += t - rep.samples[-2][0]
+        events: list[Event] = [HoldProgress(t, rep.live_hold_ms, self.spec.hold_ms)]
+        if rep.live_hold_ms >= self.spec.hold_ms and not rep.hold_announced:
+            rep.hold_announced = True
+            events.append(HoldCompleted(t, rep.live_hold_ms))
+        return events
+
+    def _hold_band(self) -> float:
+        return max(self._t.hold_band * self.range_deg, self._t.hold_band_min_deg)
+
+    def _abandon(self, t: float) -> list[Event]:
+        rep = self._rep
+        assert rep is not None
+        self._rep, self.phase = None, Phase.READY
+        self._last_bottom_ms = t
+        peak_progress = (rep.peak_deg - rep.start_deg) / self.range_deg
+        if peak_progress >= self._t.partial:
+            return [FaultDetected(t, "partial", self.spec.partial_cue, rep.index)]
+        return []
+
+    def _complete(self, t: float) -> list[Event]:
+        rep = self._rep
+        assert rep is not None
+        metrics = self._measure(rep, t)
+        self.reps.append(metrics)
+        self._roms.append(metrics.peak_deg - metrics.start_deg)
+        self._rep, self.phase = None, Phase.READY
+        self._last_bottom_ms = t
+        late = self._faults.check_rep(metrics)
+        if late:
+            faults = (*metrics.faults, *(f.fault for f in late))
+            metrics = RepMetrics(**{**metrics.__dict__, "faults": faults})
+            self.reps[-1] = metrics
+        return [*late, RepCompleted(t, metrics)]
+
+    def _measure(self, rep: _Rep, end_ms: float) -> RepMetrics:
+        """Hold and tempo from the rep's own samples, against its final peak."""
+        peak = rep.peak_deg
+        in_top = [(t, v >= peak - self._hold_band()) for t, v in rep.samples]
+        top_times = [t for t, inside in in_top if inside]
+        first_top, last_top = top_times[0], top_times[-1]
+        hold_ms = sum(
+            t1 - t0 for (t0, in0), (t1, _) in itertools.pairwise(in_top) if in0
+            and t1 <= last_top
+        )
+        extras = self.spec.extras(rep.samples) if self.spec.extras else {}
+        return RepMetrics(
+            index=rep.index, side=rep.side, start_ms=rep.start_ms, end_ms=end_ms,
+            signal=self.spec.signal.angle, start_deg=rep.start_deg, peak_deg=peak,
+            hold_ms=hold_ms, hold_target_ms=self.spec.hold_ms,
+            lift_ms=first_top - rep.start_ms, lower_ms=end_ms - last_top,
+            faults=self._faults.rep_faults(), extras=extras,
+        )
+
+    def finish(self, timestamp_ms: float) -> list[Event]:
+        """The source ended: a counted rep still lowering is completed (never lost)."""
+        if self._rep is not None and self._rep.counted:
+            return self._complete(timestamp_ms)
+        return []

@@ -1,0 +1,154 @@
+"""What an exercise is, as data: its signal, thresholds, hold, position and fault rules.
+
+Every threshold lives here, in degrees and milliseconds. Specs are validated when built, so
+a bad one fails at import, not in the middle of someone's set.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+
+from repcam.exercises.events import RepMetrics
+from repcam.kinematics import AngleFrame, Posture, View
+
+
+class Phase(str, Enum):
+    SETUP = "setup"  # waiting for the start position
+    READY = "ready"  # in the start position
+    OUT = "out"  # moving away from the start (lifting; the Nordic descent)
+    TOP = "top"  # at the far position (where holds are timed)
+    BACK = "back"  # returning to the start (lowering)
+
+
+MOVING = frozenset({Phase.OUT, Phase.TOP, Phase.BACK})
+
+
+@dataclass(frozen=True)
+class RepContext:
+    """What fault rules may compare against: the signals when this rep started."""
+
+    start_signals: Mapping[str, float]
+    side: str
+    peak_deg: float
+
+
+@dataclass(frozen=True)
+class FaultRule:
+    """A form fault seen while moving: a predicate that must hold for `min_duration_ms`."""
+
+    name: str
+    cue: str
+    check: Callable[[AngleFrame, RepContext], bool]
+    phases: frozenset[Phase] = MOVING
+    min_duration_ms: float = 300.0
+    views: frozenset[View] = frozenset({View.SIDE, View.OBLIQUE})
+
+
+@dataclass(frozen=True)
+class RepRule:
+    """A fault judged on a completed rep (tempo, for example)."""
+
+    name: str
+    cue: str
+    check: Callable[[RepMetrics], bool]
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Hysteresis on progress = (value - start) / range, range learned per person.
+
+    A rep starts when progress rises past `leave_start`, counts when it reaches `enter_top`,
+    leaves the top below `exit_top` and ends back under `at_start`. The gaps (0.3 vs 0.2,
+    0.8 vs 0.6) are wider than landmark jitter, so noise at a threshold cannot double count.
+    """
+
+    at_start: float = 0.2
+    leave_start: float = 0.3
+    exit_top: float = 0.6
+    enter_top: float = 0.8
+    partial: float = 0.35  # a rep abandoned above this is a half-rep ("lift higher")
+    hold_band: float = 0.15  # hold clock runs within this fraction of the range below the peak
+    hold_band_min_deg: float = 5.0
+    settle_ms: float = 250.0  # the start position must be held this long before counting
+    settle_range_deg: float = 8.0
+    gap_ms: float = 1000.0  # longer without a person: the position is lost
+
+    def __post_init__(self) -> None:
+        order = (self.at_start, self.leave_start, self.exit_top, self.enter_top)
+        if not all(0 < a < b for a, b in itertools.pairwise(order)) or order[-1] > 1:
+            raise ValueError(f"thresholds must rise strictly within 0..1, got {order}")
+        if not 0 < self.partial < self.enter_top:
+            raise ValueError("partial must lie between 0 and enter_top")
+
+
+@dataclass(frozen=True)
+class Signal:
+    """The angle whose rise and fall is one rep, and the person's plausible range of it."""
+
+    angle: str  # a per-side angle of `repcam.kinematics.ANGLES`, or a derived one below
+    side_mode: str  # "near": the side facing the camera; "moving": the side that moves
+    start_min_deg: float
+    start_max_deg: float
+    min_rom_deg: float  # the first rep must move at least this far to count
+    typical_rom_deg: float
+    max_rom_deg: float
+
+    def __post_init__(self) -> None:
+        if self.side_mode not in ("near", "moving"):
+            raise ValueError(f"side_mode must be 'near' or 'moving', got {self.side_mode!r}")
+        if not self.start_min_deg <= self.start_max_deg:
+            raise ValueError("start_min_deg must not exceed start_max_deg")
+        if not 0 < self.min_rom_deg <= self.typical_rom_deg <= self.max_rom_deg:
+            raise ValueError("need 0 < min_rom_deg <= typical_rom_deg <= max_rom_deg")
+
+
+# Angles that are not in the kinematics table but follow from it, per side.
+DERIVED_ANGLES: dict[str, Callable[[AngleFrame, str], float]] = {
+    "knee_extension": lambda f, s: 180.0 - f.side("knee_flexion", s),
+    "hip_flexion": lambda f, s: 180.0 - f.side("hip_line", s),
+}
+
+
+def signal_value(frame: AngleFrame, angle: str, side: str) -> float:
+    derived = DERIVED_ANGLES.get(angle)
+    return derived(frame, side) if derived else frame.side(angle, side)
+
+
+@dataclass(frozen=True)
+class ExerciseSpec:
+    name: str
+    title: str
+    family: str
+    stage: int
+    setup: str  # the camera and body setup, in the words we say to the person
+    postures: frozenset[Posture]
+    signal: Signal
+    hold_ms: float
+    kind: str = "reps"  # "reps" or "hold" (a guided, timed hold with no movement)
+    view: View = View.SIDE
+    required_joints: tuple[str, ...] = ("SHOULDER", "HIP", "KNEE", "ANKLE")
+    faults: tuple[FaultRule, ...] = ()
+    rep_rules: tuple[RepRule, ...] = ()
+    partial_cue: str = "go further"
+    out_label: str = "lift"
+    back_label: str = "lower"
+    per_side: bool = False
+    default_reps: int = 10
+    max_reps: int = 10
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    extras: Callable[[list[tuple[float, float]]], dict[str, float]] | None = None
+    notes: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("reps", "hold"):
+            raise ValueError(f"{self.name}: kind must be 'reps' or 'hold'")
+        if self.hold_ms < 0:
+            raise ValueError(f"{self.name}: hold_ms must be >= 0")
+        if not self.postures:
+            raise ValueError(f"{self.name}: at least one posture is needed")
+        names = [rule.name for rule in (*self.faults, *self.rep_rules)]
+        if len(names) != len(set(names)):
+            raise ValueError(f"{self.name}: fault names must be unique, got {names}")

@@ -1,0 +1,46 @@
+"""Theraband: seated and prone band curls."""
+
+from __future__ import annotations
+
+from repcam.exercises.spec import ExerciseSpec, FaultRule, RepRule, Signal
+from repcam.kinematics import Posture
+
+SEATED_BAND_CURL = ExerciseSpec(
+    name="seated-band-curl",
+    title="Seated theraband hamstring curl",
+    family="theraband",
+    stage=1,
+    setup="Sit on a chair side-on to the camera, band from the ankle to a table leg in front.",
+    postures=frozenset({Posture.SITTING}),
+    signal=Signal("knee_flexion", "moving", 0.0, 55.0, 35.0, 70.0, 130.0),
+    hold_ms=3000.0,
+    rep_rules=(
+        RepRule("fast_return", "bring the foot back slowly",
+                lambda rep: rep.lower_ms < 0.9 * rep.lift_ms),
+    ),
+    partial_cue="slide your heel further back",
+)
+
+PRONE_BAND_CURL = ExerciseSpec(
+    name="prone-band-curl",
+    title="Prone theraband knee flexion",
+    family="theraband",
+    stage=2,
+    setup="Lie on your stomach side-on to the camera, band looped round both feet.",
+    postures=frozenset({Posture.LYING_PRONE}),
+    signal=Signal("knee_flexion", "moving", 0.0, 40.0, 40.0, 90.0, 150.0),
+    hold_ms=3000.0,
+    faults=(
+        FaultRule(
+            "back_arching", "don't let your back arch",
+            lambda f, c: f.near("trunk_rise") - c.start_signals[f"trunk_rise_{f.near_side}"] > 12.0,
+        ),
+    ),
+    rep_rules=(
+        RepRule("leg_dropped", "lower the leg slowly",
+                lambda rep: rep.lower_ms < max(0.7 * rep.lift_ms, 600.0)),
+    ),
+    partial_cue="bring your heel closer to your bottom",
+)
+
+SPECS = (SEATED_BAND_CURL, PRONE_BAND_CURL)

@@ -1,0 +1,300 @@
+"""Pure numpy kinematics: landmarks -> named, smoothed body angles for one frame.
+
+Angles are a table of definitions computed by one vectorised function. In a side view a
+body seen from its left is the mirror image of one seen from its right, so every signed
+angle uses the body's "anterior sense" (`chirality`): which rotation of a segment's
+proximal->distal direction points to the body's front. It is estimated from the nose (in
+front of the trunk) and the toes (in front of the shin) and then held steady.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+
+import numpy as np
+
+from repcam.filters import OneEuroFilter, SignalFilter
+from repcam.landmarks import Joint, Landmarks
+
+SIDES = ("left", "right")
+VISIBLE = 0.5  # MediaPipe visibility above which a joint counts as seen
+
+
+class View(str, Enum):
+    SIDE = "side"
+    FRONT = "front"
+    OBLIQUE = "oblique"
+    UNKNOWN = "unknown"
+
+
+class Posture(str, Enum):
+    STANDING = "standing"
+    SITTING = "sitting"
+    KNEELING = "kneeling"
+    LYING_SUPINE = "lying on the back"
+    LYING_PRONE = "lying face down"
+    UNKNOWN = "unknown"
+
+
+def _joint(side: str, name: str) -> Joint:
+    return Joint[f"{side.upper()}_{name}"]
+
+
+def angle_deg(a: np.ndarray, vertex: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Unsigned angle a-vertex-c in degrees, 0..180; works on (..., 2) arrays."""
+    u, v = a - vertex, c - vertex
+    cross = u[..., 0] * v[..., 1] - u[..., 1] * v[..., 0]
+    dot = (u * v).sum(axis=-1)
+    return np.degrees(np.arctan2(np.abs(cross), dot))
+
+
+def perp(v: np.ndarray) -> np.ndarray:
+    return np.stack([-v[..., 1], v[..., 0]], axis=-1)
+
+
+def from_direction_deg(segment: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """Unsigned angle between a segment vector and a reference direction, 0..180."""
+    return angle_deg(segment, np.zeros_like(segment), np.broadcast_to(reference, segment.shape))
+
+
+UP = np.array([0.0, -1.0])  # image y grows downwards
+DOWN = np.array([0.0, 1.0])
+
+
+@dataclass(frozen=True)
+class SideAngle:
+    """A per-side angle: `compute(points, chirality)` gets {joint name: (2,) xy} for one side."""
+
+    name: str
+    joints: tuple[str, ...]
+    compute: Callable[[dict[str, np.ndarray], float], float]
+
+
+def _knee_flexion(p: dict[str, np.ndarray], c: float) -> float:
+    return float(180.0 - angle_deg(p["HIP"], p["KNEE"], p["ANKLE"]))
+
+
+def _hip_line(p: dict[str, np.ndarray], c: float) -> float:
+    """Shoulder-hip-knee angle, above 180 when the hip passes the line on the body's front."""
+    theta = float(angle_deg(p["SHOULDER"], p["HIP"], p["KNEE"]))
+    anterior = c * perp(p["KNEE"] - p["SHOULDER"])
+    return 360.0 - theta if float(np.dot(p["HIP"] - p["SHOULDER"], anterior)) > 0 else theta
+
+
+def _trunk_lean(p: dict[str, np.ndarray], c: float) -> float:
+    return float(from_direction_deg(p["SHOULDER"] - p["HIP"], UP))
+
+
+def _thigh_angle(p: dict[str, np.ndarray], c: float) -> float:
+    return float(from_direction_deg(p["KNEE"] - p["HIP"], DOWN))
+
+
+def _shin_angle(p: dict[str, np.ndarray], c: float) -> float:
+    return float(from_direction_deg(p["ANKLE"] - p["KNEE"], DOWN))
+
+
+def _line_lean(p: dict[str, np.ndarray], c: float) -> float:
+    """Lean of the knee-shoulder line from vertical (Nordic: 0 upright, 90 flat)."""
+    return float(from_direction_deg(p["SHOULDER"] - p["KNEE"], UP))
+
+
+def _trunk_rise(p: dict[str, np.ndarray], c: float) -> float:
+    """Elevation of the hip->shoulder segment above horizontal (lying: 0 flat, + chest up)."""
+    return 90.0 - _trunk_lean(p, c)
+
+
+ANGLES: tuple[SideAngle, ...] = (
+    SideAngle("knee_flexion", ("HIP", "KNEE", "ANKLE"), _knee_flexion),
+    SideAngle("hip_line", ("SHOULDER", "HIP", "KNEE"), _hip_line),
+    SideAngle("trunk_lean", ("SHOULDER", "HIP"), _trunk_lean),
+    SideAngle("trunk_rise", ("SHOULDER", "HIP"), _trunk_rise),
+    SideAngle("thigh_angle", ("HIP", "KNEE"), _thigh_angle),
+    SideAngle("shin_angle", ("KNEE", "ANKLE"), _shin_angle),
+    SideAngle("line_lean", ("SHOULDER", "KNEE"), _line_lean),
+)
+SIGNAL_NAMES: tuple[str, ...] = (
+    *(f"{a.name}_{s}" for a in ANGLES for s in SIDES),
+    "pelvis_tilt",
+    "knee_width_ratio",
+)
+
+
+def estimate_chirality(person: Landmarks) -> float:
+    """+1 or -1: the rotation sense of the body's front in the image (0 when unknown)."""
+    xy, vis = person.image_px[:, :2], person.visibility
+    votes = 0.0
+    shoulder = (xy[Joint.LEFT_SHOULDER] + xy[Joint.RIGHT_SHOULDER]) / 2
+    hip = (xy[Joint.LEFT_HIP] + xy[Joint.RIGHT_HIP]) / 2
+    nose_vote = np.dot(xy[Joint.NOSE] - shoulder, perp(hip - shoulder))
+    if np.isfinite(nose_vote) and vis[Joint.NOSE] > VISIBLE:
+        votes += np.sign(nose_vote) * 2.0  # the face is the clearest front
+    for side in SIDES:
+        knee, ankle = xy[_joint(side, "KNEE")], xy[_joint(side, "ANKLE")]
+        heel, toe = xy[_joint(side, "HEEL")], xy[_joint(side, "FOOT_INDEX")]
+        toe_vote = np.dot(toe - heel, perp(ankle - knee))
+        if np.isfinite(toe_vote):
+            votes += np.sign(toe_vote) * float(vis[_joint(side, "FOOT_INDEX")])
+    return float(np.sign(votes))
+
+
+def side_visibility(person: Landmarks, side: str) -> float:
+    names = ("SHOULDER", "HIP", "KNEE", "ANKLE")
+    return float(np.mean([person.visibility[_joint(side, n)] for n in names]))
+
+
+def camera_side(person: Landmarks) -> str:
+    """The side of the body nearer the camera: more visible, else smaller depth."""
+    left, right = side_visibility(person, "left"), side_visibility(person, "right")
+    if abs(left - right) > 0.05:
+        return "left" if left > right else "right"
+    z = person.image_px[:, 2]
+    left_z = z[[Joint.LEFT_HIP, Joint.LEFT_KNEE, Joint.LEFT_SHOULDER]].mean()
+    right_z = z[[Joint.RIGHT_HIP, Joint.RIGHT_KNEE, Joint.RIGHT_SHOULDER]].mean()
+    return "left" if left_z <= right_z else "right"
+
+
+def classify_view(person: Landmarks) -> View:
+    """Side or front, from shoulder width against torso length (both in the image)."""
+    xy = person.image_px[:, :2]
+    shoulders = np.linalg.norm(xy[Joint.LEFT_SHOULDER] - xy[Joint.RIGHT_SHOULDER])
+    hips = np.linalg.norm(xy[Joint.LEFT_HIP] - xy[Joint.RIGHT_HIP])
+    torso = np.linalg.norm(
+        (xy[Joint.LEFT_SHOULDER] + xy[Joint.RIGHT_SHOULDER]) / 2
+        - (xy[Joint.LEFT_HIP] + xy[Joint.RIGHT_HIP]) / 2
+    )
+    if not np.isfinite(shoulders + hips + torso) or torso < 1e-6:
+        return View.UNKNOWN
+    ratio = max(shoulders, hips) / torso
+    if ratio < 0.45:
+        return View.SIDE
+    return View.FRONT if ratio > 0.65 else View.OBLIQUE
+
+
+def classify_posture(signals: Mapping[str, float], near: str, chirality: float,
+                     person: Landmarks) -> Posture:
+    trunk = signals[f"trunk_lean_{near}"]
+    if not math.isfinite(trunk):
+        return Posture.UNKNOWN
+    if trunk > 55:
+        xy = person.image_px[:, :2]
+        trunk_dir = xy[_joint(near, "HIP")] - xy[_joint(near, "SHOULDER")]
+        front_y = float((chirality * perp(trunk_dir))[1])
+        return Posture.LYING_SUPINE if front_y < 0 else Posture.LYING_PRONE
+    thighs = [signals[f"thigh_angle_{s}"] for s in SIDES]
+    shins = [signals[f"shin_angle_{s}"] for s in SIDES]
+    if min(thighs) > 50:
+        return Posture.SITTING
+    if min(shins) > 55 and max(thighs) < 45:
+        return Posture.KNEELING
+    return Posture.STANDING
+
+
+def raw_signals(person: Landmarks, chirality: float) -> dict[str, float]:
+    """Every named angle of one person in one frame (NaN where a joint is missing)."""
+    xy = person.image_px[:, :2]
+    signals: dict[str, float] = {}
+    sign = chirality if chirality != 0 else 1.0
+    for side in SIDES:
+        points = {n: xy[_joint(side, n)] for n in ("SHOULDER", "HIP", "KNEE", "ANKLE")}
+        for angle in ANGLES:
+            signals[f"{angle.name}_{side}"] = angle.compute(points, sign)
+    hip_vec = xy[Joint.RIGHT_HIP] - xy[Joint.LEFT_HIP]
+    tilt = math.degrees(math.atan2(hip_vec[1], hip_vec[0]))
+    signals["pelvis_tilt"] = (tilt + 90.0) % 180.0 - 90.0
+    hip_width = float(np.linalg.norm(hip_vec))
+    knee_width = float(np.linalg.norm(xy[Joint.RIGHT_KNEE] - xy[Joint.LEFT_KNEE]))
+    signals["knee_width_ratio"] = knee_width / hip_width if hip_width > 1e-6 else math.nan
+    return signals
+
+
+def joints_in_frame(person: Landmarks, width_px: int, height_px: int,
+                    margin: float = 0.01) -> frozenset[Joint]:
+    xy, vis = person.image_px[:, :2], person.visibility
+    inside = (
+        (xy[:, 0] >= -margin * width_px) & (xy[:, 0] <= (1 + margin) * width_px)
+        & (xy[:, 1] >= -margin * height_px) & (xy[:, 1] <= (1 + margin) * height_px)
+        & (vis >= VISIBLE)
+    )
+    return frozenset(Joint(i) for i in np.flatnonzero(inside))
+
+
+@dataclass(frozen=True)
+class AngleFrame:
+    """What the analysers see each frame. `person` is None when nobody is tracked."""
+
+    timestamp_ms: float
+    signals: Mapping[str, float]
+    person: Landmarks | None = None
+    near_side: str = "left"
+    view: View = View.UNKNOWN
+    posture: Posture = Posture.UNKNOWN
+    in_frame: frozenset[Joint] = frozenset()
+    image_size_px: tuple[int, int] = (0, 0)
+
+    @property
+    def present(self) -> bool:
+        return self.person is not None
+
+    def near(self, name: str) -> float:
+        """A per-side signal on the side facing the camera."""
+        return self.signals[f"{name}_{self.near_side}"]
+
+    def side(self, name: str, side: str) -> float:
+        return self.signals[f"{name}_{side}"]
+
+
+FilterFactory = Callable[[], SignalFilter]
+
+
+@dataclass
+class Kinematics:
+    """Turns each frame's tracked person into a smoothed `AngleFrame`.
+
+    Holds only slowly-changing state: the body's anterior sense and the near side are
+    voted over recent frames (they flip only when the person turns round), and one filter
+    per signal smooths jitter using the frames' own timestamps.
+    """
+
+    filter_factory: FilterFactory = OneEuroFilter
+    vote_frames: int = 15
+    _filters: dict[str, SignalFilter] = field(default_factory=dict, init=False)
+    _chirality_votes: list[float] = field(default_factory=list, init=False)
+    _side_votes: list[str] = field(default_factory=list, init=False)
+
+    def update(self, person: Landmarks | None, timestamp_ms: float,
+               image_size_px: tuple[int, int]) -> AngleFrame:
+        if person is None:
+            for smoother in self._filters.values():
+                smoother.reset()
+            return AngleFrame(timestamp_ms, dict.fromkeys(SIGNAL_NAMES, math.nan),
+                              image_size_px=image_size_px)
+        chirality = self._vote(self._chirality_votes, estimate_chirality(person))
+        near = self._vote(self._side_votes, camera_side(person))
+        raw = raw_signals(person, chirality)
+        smoothed = {name: self._filter(name)(value, timestamp_ms) for name, value in raw.items()}
+        return AngleFrame(
+            timestamp_ms=timestamp_ms,
+            signals=smoothed,
+            person=person,
+            near_side=near,
+            view=classify_view(person),
+            posture=classify_posture(smoothed, near, chirality or 1.0, person),
+            in_frame=joints_in_frame(person, *image_size_px),
+            image_size_px=image_size_px,
+        )
+
+    def _filter(self, name: str) -> SignalFilter:
+        if name not in self._filters:
+            self._filters[name] = self.filter_factory()
+        return self._filters[name]
+
+    def _vote(self, votes: list, value):
+        if value != 0:
+            votes.append(value)
+            del votes[: -self.vote_frames]
+        if not votes:
+            return 1.0 if isinstance(value, float) else value
+        return max(set(votes), key=votes.count)

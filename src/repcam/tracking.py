@@ -1,0 +1,60 @@
+"""Follow the person doing the exercise when several are in view.
+
+The first pick prefers someone in the exercise's posture and large in the frame (the
+exerciser is usually the nearest); after that we follow the same person by overlap, so a
+partner holding the ankles or someone walking past is not picked up halfway through a set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from repcam.landmarks import Landmarks
+
+Box = tuple[float, float, float, float]
+
+
+def iou(a: Box, b: Box) -> float:
+    x0, y0 = max(a[0], b[0]), max(a[1], b[1])
+    x1, y1 = min(a[2], b[2]), min(a[3], b[3])
+    inter = max(0.0, x1 - x0) * max(0.0, y1 - y0)
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union > 0 else 0.0
+
+
+def area(box: Box) -> float:
+    return max(0.0, box[2] - box[0]) * max(0.0, box[3] - box[1])
+
+
+@dataclass
+class PersonSelector:
+    """`suitability(person) -> 0..1` says how much someone looks like the exerciser."""
+
+    suitability: Callable[[Landmarks], float] = lambda person: 1.0
+    min_overlap: float = 0.2
+    forget_after_frames: int = 30
+    _box: Box | None = field(default=None, init=False)
+    _missed: int = field(default=0, init=False)
+
+    def select(self, people: tuple[Landmarks, ...]) -> Landmarks | None:
+        if not people:
+            self._missed += 1
+            return None
+        chosen = self._follow(people) if self._box is not None else None
+        if chosen is None:
+            if self._box is not None and self._missed < self.forget_after_frames:
+                # Our person is not among these: better nobody than the wrong person.
+                self._missed += 1
+                return None
+            chosen = max(people, key=self._score)
+        self._box, self._missed = chosen.bbox_px, 0
+        return chosen
+
+    def _follow(self, people: tuple[Landmarks, ...]) -> Landmarks | None:
+        assert self._box is not None
+        best = max(people, key=lambda p: iou(p.bbox_px, self._box))
+        return best if iou(best.bbox_px, self._box) >= self.min_overlap else None
+
+    def _score(self, person: Landmarks) -> float:
+        return self.suitability(person) * 10.0 + area(person.bbox_px) ** 0.5 / 1000.0
