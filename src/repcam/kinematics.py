@@ -192,15 +192,18 @@ def classify_posture(signals: Mapping[str, float], near: str, chirality: float,
     return Posture.STANDING
 
 
-def raw_signals(person: Landmarks, chirality: float) -> dict[str, float]:
+def raw_signals(person: Landmarks, chirality: float,
+                min_visibility: float = VISIBLE) -> dict[str, float]:
     """Every named angle of one person in one frame (NaN where a joint is missing)."""
-    xy = person.image_px[:, :2]
+    xy, visibility = person.image_px[:, :2], person.visibility
     signals: dict[str, float] = {}
     sign = chirality if chirality != 0 else 1.0
     for side in SIDES:
         points = {n: xy[_joint(side, n)] for n in ("SHOULDER", "HIP", "KNEE", "ANKLE")}
         for angle in ANGLES:
-            signals[f"{angle.name}_{side}"] = angle.compute(points, sign)
+            # A joint the model can hardly see is a guess: the angle is lost, not trusted.
+            seen = all(visibility[_joint(side, n)] >= min_visibility for n in angle.joints)
+            signals[f"{angle.name}_{side}"] = angle.compute(points, sign) if seen else math.nan
     hip_vec = xy[Joint.RIGHT_HIP] - xy[Joint.LEFT_HIP]
     tilt = math.degrees(math.atan2(hip_vec[1], hip_vec[0]))
     signals["pelvis_tilt"] = (tilt + 90.0) % 180.0 - 90.0

@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 
 from repcam.exercises import ExerciseSpec, make_analyser
 from repcam.exercises.events import Event
+from repcam.exercises.spec import Phase, signal_value
 from repcam.filters import OneEuroFilter
 from repcam.kinematics import (
+    SIDES,
     AngleFrame,
     FilterFactory,
     Kinematics,
@@ -24,12 +26,22 @@ from repcam.landmarks import Landmarks, PoseFrame
 from repcam.tracking import PersonSelector
 
 
-def posture_match(spec: ExerciseSpec):
+def start_position_match(spec: ExerciseSpec):
+    """0..1: how much a person looks like someone about to do this exercise."""
+
     def suitability(person: Landmarks) -> float:
         chirality = estimate_chirality(person) or 1.0
         signals = raw_signals(person, chirality)
-        posture = classify_posture(signals, camera_side(person), chirality, person)
-        return 1.0 if posture in spec.postures else 0.0
+        near = camera_side(person)
+        posture = classify_posture(signals, near, chirality, person)
+        angles = AngleFrame(0.0, signals, person, near)
+        sides = SIDES if spec.signal.side_mode == "moving" else (near,)
+        plausible = any(
+            spec.signal.start_min_deg <= signal_value(angles, spec.signal.angle, side)
+            <= spec.signal.start_max_deg
+            for side in sides
+        )
+        return 0.5 * (posture in spec.postures) + 0.5 * plausible
 
     return suitability
 
@@ -44,13 +56,14 @@ class ExerciseSession:
 
     def __post_init__(self) -> None:
         self.kinematics = Kinematics(self.filter_factory)
-        self.selector = PersonSelector(posture_match(self.spec))
+        self.selector = PersonSelector(start_position_match(self.spec))
         self.analyser = make_analyser(self.spec, self.side)
         self.people_in_view = 0
 
     def process(self, pose: PoseFrame) -> tuple[AngleFrame, list[Event]]:
         self.people_in_view = len(pose.people)
-        person = self.selector.select(pose.people)
+        person = self.selector.select(pose.people,
+                                      may_switch=self.analyser.phase is Phase.SETUP)
         angles = self.kinematics.update(person, pose.timestamp_ms,
                                         (pose.width_px, pose.height_px))
         return angles, self.analyser.update(angles)

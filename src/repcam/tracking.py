@@ -1,8 +1,10 @@
 """Follow the person doing the exercise when several are in view.
 
-The first pick prefers someone in the exercise's posture and large in the frame (the
-exerciser is usually the nearest); after that we follow the same person by overlap, so a
-partner holding the ankles or someone walking past is not picked up halfway through a set.
+The pick prefers someone who looks like the exerciser (in the exercise's start position)
+and large in the frame; after that we follow the same person by overlap, so someone
+walking past is not picked up halfway through a set. Before the set starts, a person who
+has looked more suitable than ours for `switch_frames` in a row takes over: the detector
+may have found a partner holding the ankles first.
 """
 
 from __future__ import annotations
@@ -34,14 +36,18 @@ class PersonSelector:
     suitability: Callable[[Landmarks], float] = lambda person: 1.0
     min_overlap: float = 0.2
     forget_after_frames: int = 30
+    switch_frames: int = 15
     _box: Box | None = field(default=None, init=False)
     _missed: int = field(default=0, init=False)
+    _challenged: int = field(default=0, init=False)
 
-    def select(self, people: tuple[Landmarks, ...]) -> Landmarks | None:
+    def select(self, people: tuple[Landmarks, ...], *, may_switch: bool = True) -> Landmarks | None:
         if not people:
             self._missed += 1
             return None
         chosen = self._follow(people) if self._box is not None else None
+        if chosen is not None and may_switch and len(people) > 1:
+            chosen = self._maybe_switch(chosen, people)
         if chosen is None:
             if self._box is not None and self._missed < self.forget_after_frames:
                 # Our person is not among these: better nobody than the wrong person.
@@ -55,6 +61,17 @@ class PersonSelector:
         assert self._box is not None
         best = max(people, key=lambda p: iou(p.bbox_px, self._box))
         return best if iou(best.bbox_px, self._box) >= self.min_overlap else None
+
+    def _maybe_switch(self, current: Landmarks, people: tuple[Landmarks, ...]) -> Landmarks:
+        best = max(people, key=self._score)
+        if best is current or self.suitability(best) <= self.suitability(current):
+            self._challenged = 0
+            return current
+        self._challenged += 1
+        if self._challenged < self.switch_frames:
+            return current
+        self._challenged = 0
+        return best
 
     def _score(self, person: Landmarks) -> float:
         return self.suitability(person) * 10.0 + area(person.bbox_px) ** 0.5 / 1000.0

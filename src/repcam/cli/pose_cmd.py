@@ -62,7 +62,8 @@ def pose(
         if frame.people:
             person = frame.people[0]
             cells = [f"{person.xy(j)[0]:.0f},{person.xy(j)[1]:.0f}" for j in joints]
-            console.print(f"{frame.timestamp_ms / 1000:6.2f}  " + "  ".join(f"{c:>14}" for c in cells))
+            row = "  ".join(f"{c:>14}" for c in cells)
+            console.print(f"{frame.timestamp_ms / 1000:6.2f}  {row}")
     if out is not None:
         track.save(out)
         console.print(f"Landmarks written to {out}", highlight=False)

@@ -42,7 +42,7 @@ HAMSTRING_SET = ExerciseSpec(
         FaultRule(
             "knee_angle", "keep a small bend in the knee",
             lambda f, c: not 5.0 <= f.side("knee_flexion", c.side) <= 45.0,
-            phases=frozenset({Phase.READY, Phase.TOP}), min_duration_ms=500.0,
+            phases=frozenset({Phase.SETUP, Phase.READY, Phase.TOP}), min_duration_ms=500.0,
         ),
     ),
     notes="Press the heel down and hold; repcam times the hold and checks the knee bend.",

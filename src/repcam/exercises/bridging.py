@@ -20,8 +20,9 @@ KNEE_WIDTH = FaultRule(
     views=frozenset({View.FRONT}), min_duration_ms=500.0,
 )
 HIPS_DROP = FaultRule(
+    # Compared with the two-foot bridge: the highest the hips were in this rep.
     "hips_dropping", "keep your hips up and level",
-    lambda f, c: f.near("hip_line") < c.start_signals[f"hip_line_{f.near_side}"] - 10.0,
+    lambda f, c: f.near("hip_line") < c.highest(f"hip_line_{f.near_side}") - 10.0,
     phases=_UP,
 )
 PELVIS_LEVEL = FaultRule(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 import statistics
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from repcam.exercises.events import (
@@ -43,15 +44,22 @@ class _Rep:
     counted: bool = False
     live_hold_ms: float = 0.0
     hold_announced: bool = False
+    highest_signals: dict[str, float] = field(default_factory=dict)
+
+    def note(self, signals: Mapping[str, float]) -> None:
+        for name, value in signals.items():
+            if not math.isnan(value) and value > self.highest_signals.get(name, -math.inf):
+                self.highest_signals[name] = value
 
     @property
     def peak_deg(self) -> float:
         return max((v for _, v in self.samples), default=self.start_deg)
 
 
-def position_ok(spec: ExerciseSpec, frame: AngleFrame) -> bool:
-    """The person is there, in the exercise's posture, with the needed joints in view."""
-    if not frame.present or frame.posture not in spec.postures:
+def position_ok(spec: ExerciseSpec, frame: AngleFrame, *, moving: bool = False) -> bool:
+    """The person is there, with the needed joints in view, and (before a rep) in the
+    exercise's posture: during a rep the posture may change (a Nordic ends on the hands)."""
+    if not frame.present or (not moving and frame.posture not in spec.postures):
         return False
     needed = {f"{frame.near_side.upper()}_{name}" for name in spec.required_joints}
     return needed <= {joint.name for joint in frame.in_frame}
@@ -78,6 +86,8 @@ class RepAnalyser:
         self._first_ms: float | None = None
         self._last_bottom_ms = 0.0
         self._side = side or "left"
+        self._rest_signals: dict[str, float] = {}
+        self._rest_progress = math.inf
         self._rep: _Rep | None = None
         self._faults = FaultMonitor(spec)
 
@@ -93,32 +103,39 @@ class RepAnalyser:
         return signal_value(frame, self.spec.signal.angle, side)
 
     def _progress(self, frame: AngleFrame, side: str) -> float:
-        return (self._value(frame, side) - self._start_deg[side]) / self.range_deg
+        start = self._start_deg.get(side, next(iter(self._start_deg.values())))
+        return (self._value(frame, side) - start) / self.range_deg
 
     def _sides(self, frame: AngleFrame) -> tuple[str, ...]:
         if self.forced_side:
             return (self.forced_side,)
-        return SIDES if self.spec.signal.side_mode == "moving" else (frame.near_side,)
+        if self.spec.signal.side_mode == "near":
+            return (frame.near_side,)
+        return tuple(s for s in SIDES if s in self._start_deg) or SIDES
 
     # -- per frame -----------------------------------------------------------------------
     def update(self, frame: AngleFrame) -> list[Event]:
         t = frame.timestamp_ms
         if self._first_ms is None:
             self._first_ms = t
-        if not position_ok(self.spec, frame):
+        if not position_ok(self.spec, frame, moving=self._rep is not None):
             return self._absent(t)
         self._last_seen_ms = t
         if self.phase is Phase.SETUP:
             return self._settle_start(frame)
         if self.phase is Phase.READY:
             self._side = max(self._sides(frame), key=lambda s: self._progress(frame, s))
+            # If the person turned round, the start value carries over to the other side.
+            self._start_deg.setdefault(self._side, next(iter(self._start_deg.values())))
         value = self._value(frame, self._side)
         if math.isnan(value):
             return []
         self.progress = self._progress(frame, self._side)
         events = self._step(frame, value)
         if self._rep is not None:
-            context = RepContext(self._rep.context_signals, self._side, self._rep.peak_deg)
+            self._rep.note(frame.signals)
+            context = RepContext(self._rep.context_signals, self._side, self._rep.peak_deg,
+                                 self._rep.highest_signals)
             events += self._faults.check_frame(frame, self.phase, context, self._rep.index)
         return events
 
@@ -138,13 +155,18 @@ class RepAnalyser:
     def _settle_start(self, frame: AngleFrame) -> list[Event]:
         """Wait until a plausible start position has been held still for `settle_ms`."""
         signal = self.spec.signal
-        values = {s: self._value(frame, s) for s in self._sides(frame)}
-        if not all(signal.start_min_deg <= v <= signal.start_max_deg for v in values.values()):
+        values = {
+            s: v for s in self._sides(frame)
+            if signal.start_min_deg <= (v := self._value(frame, s)) <= signal.start_max_deg
+        }
+        if not values:
             self._settle.clear()
             return []
         self._settle.append((frame.timestamp_ms, values))
         span = {s: [v[s] for _, v in self._settle if s in v] for s in values}
-        if any(max(vs) - min(vs) > self._t.settle_range_deg for vs in span.values()):
+        if set(values) != set(self._settle[0][1]) or any(
+            max(vs) - min(vs) > self._t.settle_range_deg for vs in span.values()
+        ):
             self._settle = self._settle[-1:]
             return []
         # A recording that opens with the person already in position is ready at once.
@@ -152,8 +174,7 @@ class RepAnalyser:
         needed_ms = min(self._t.settle_ms, 80.0) if from_stream_start else self._t.settle_ms
         if frame.timestamp_ms - self._settle[0][0] < needed_ms:
             return []
-        for side in SIDES:
-            self._start_deg[side] = statistics.median(span.get(side, span[next(iter(span))]))
+        self._start_deg = {side: statistics.median(vs) for side, vs in span.items()}
         self.phase = Phase.READY
         self._last_bottom_ms = frame.timestamp_ms
         return [PositionReady(frame.timestamp_ms)]
@@ -164,6 +185,10 @@ class RepAnalyser:
             if p <= th.at_start:
                 self._last_bottom_ms = t
                 self._track_start(value)
+            if p <= self._rest_progress + 0.05:
+                # Fault rules compare with the body at rest, not halfway into the next rep.
+                self._rest_progress = min(p, self._rest_progress)
+                self._rest_signals = dict(frame.signals)
             elif p > th.leave_start:
                 return self._begin(frame, value)
             return []
@@ -195,8 +220,9 @@ class RepAnalyser:
     def _begin(self, frame: AngleFrame, value: float) -> list[Event]:
         index = len(self.reps) + 1
         self._rep = _Rep(index, self._side, self._last_bottom_ms, self._start_deg[self._side],
-                         dict(frame.signals), [(frame.timestamp_ms, value)])
+                         self._rest_signals or dict(frame.signals), [(frame.timestamp_ms, value)])
         self.phase = Phase.OUT
+        self._rest_progress = math.inf
         self._faults.new_rep()
         return [RepStarted(frame.timestamp_ms, index, self._side)]
 

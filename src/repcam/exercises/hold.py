@@ -61,7 +61,7 @@ class HoldAnalyser:
             self._side = self.forced_side or frame.near_side
         value = self._value(frame) if ok else math.nan
         events: list[Event] = []
-        if self.phase is not Phase.SETUP and ok:
+        if ok:
             context = RepContext({}, self._side, value)
             events += self._faults.check_frame(frame, self.phase, context, self.count + 1)
         events += self._step(t, ok and self._in_range(value), value)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import statistics
 
-from repcam.exercises.spec import ExerciseSpec, FaultRule, Phase, Signal
+from repcam.exercises.spec import ExerciseSpec, FaultRule, Phase, Signal, Thresholds
 from repcam.kinematics import Posture
 
 BREAK_MIN_DEG_S = 45.0  # slower than this is still a controlled descent
@@ -51,12 +51,16 @@ NORDIC = ExerciseSpec(
     faults=(
         FaultRule(
             "hip_bend", "keep a straight line from knees to shoulders, don't bend at the hips",
-            lambda f, c: f.near("hip_line") < 160.0, phases=frozenset({Phase.OUT}),
+            # Only while lowering under control: on the hands the hips may bend.
+            lambda f, c: f.near("hip_line") < 160.0 and f.near("line_lean") < 55.0,
+            phases=frozenset({Phase.OUT, Phase.TOP}),
         ),
     ),
     partial_cue="lean further before you catch yourself",
     out_label="descent",
     back_label="return",
+    # The descent is the rep: it starts a few degrees from upright, not a third of the way.
+    thresholds=Thresholds(at_start=0.1, leave_start=0.18),
     default_reps=5,
     max_reps=10,
     extras=break_point,

@@ -28,11 +28,16 @@ MOVING = frozenset({Phase.OUT, Phase.TOP, Phase.BACK})
 
 @dataclass(frozen=True)
 class RepContext:
-    """What fault rules may compare against: the signals when this rep started."""
+    """What fault rules may compare against: the signals at rest before this rep, and the
+    highest value of each signal so far in the rep."""
 
     start_signals: Mapping[str, float]
     side: str
     peak_deg: float
+    highest_signals: Mapping[str, float] = field(default_factory=dict)
+
+    def highest(self, name: str) -> float:
+        return self.highest_signals.get(name, float("nan"))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,7 @@
+"""The synthetic patient: a body model, motion scripts with exact truth, and a renderer."""
+
+from repcam.synthetic.body import Camera
+from repcam.synthetic.clip import Disturbance, SyntheticClip, synthesize
+from repcam.synthetic.motions import MOTIONS, RepPlan
+
+__all__ = ["MOTIONS", "Camera", "Disturbance", "RepPlan", "SyntheticClip", "synthesize"]

@@ -1,0 +1,248 @@
+"""Motion scripts for every exercise: reps with tempo, holds, faults, sides, with the truth.
+
+A rep is a list of (seconds, progress) segments eased with a cosine; each exercise maps
+progress and the rep's variation (fault, size, working side) to a body pose. The truth is
+known exactly because we made it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from repcam.synthetic import poses
+from repcam.synthetic.body import BodyPose, Leg
+
+PoseFn = Callable[[float, "RepPlan"], BodyPose]
+
+
+@dataclass(frozen=True)
+class RepPlan:
+    lift_s: float = 1.5
+    hold_s: float = 3.0
+    lower_s: float = 2.0
+    rest_s: float = 1.2
+    depth: float = 1.0  # below 1: a partial rep
+    fault: str | None = None
+    fault_size: float | None = None
+    side: str = "left"
+    floor: float = 0.0  # progress between reps (stay up and alternate legs: 0.5)
+
+
+@dataclass(frozen=True)
+class Motion:
+    pose: PoseFn
+    faults: dict[str, float]  # fault name -> default size (degrees, or a tempo factor)
+    segments: Callable[[RepPlan], list[Segment]] | None = None
+
+    def rep_segments(self, plan: RepPlan) -> list[Segment]:
+        if self.segments is not None:
+            return self.segments(plan)
+        lower_s = plan.lower_s
+        if plan.fault in ("fast_return", "leg_dropped"):
+            lower_s = plan.lift_s * self.faults[plan.fault]
+        return [(plan.lift_s, plan.depth, "smooth"), (plan.hold_s, plan.depth, "smooth"),
+                (lower_s, plan.floor, "smooth"), (plan.rest_s, plan.floor, "smooth")]
+
+
+# (seconds, progress to reach, easing): "smooth" starts and stops gently (a cosine),
+# "steady" moves at constant speed, "fall" accelerates like a body giving way.
+Segment = tuple[float, float, str]
+EASINGS: dict[str, Callable[[float], float]] = {
+    "smooth": lambda f: (1 - math.cos(math.pi * f)) / 2,
+    "steady": lambda f: f,
+    "fall": lambda f: f * f,
+}
+
+
+def size(plan: RepPlan, motion_faults: dict[str, float], name: str) -> float:
+    if plan.fault != name:
+        return 0.0
+    return plan.fault_size if plan.fault_size is not None else motion_faults[name]
+
+
+_BRIDGE, _ROLLER = poses.Bridge(), poses.Bridge(feet_height_m=0.18)
+
+
+def _bridge(shape: poses.Bridge, faults: dict[str, float]) -> PoseFn:
+    def pose(p: float, plan: RepPlan) -> BodyPose:
+        top = 178.0 + size(plan, faults, "arching")
+        return shape.at_hip_line(poses.lerp(shape.bottom_hip_line, top, p))
+
+    return pose
+
+
+def _single_leg_bridge(p: float, plan: RepPlan) -> BodyPose:
+    up = min(p / 0.5, 1.0)
+    lift = max((p - 0.5) / 0.5, 0.0)
+    drop = size(plan, SINGLE_LEG_FAULTS, "hips_dropping") * lift
+    body = _BRIDGE.at_hip_line(poses.lerp(_BRIDGE.bottom_hip_line, 178.0, up) - drop)
+    return poses.lift_leg(body, plan.side, lift)
+
+
+SINGLE_LEG_FAULTS = {"hips_dropping": 18.0}
+
+
+def _ball_curl(stage: int) -> PoseFn:
+    def pose(p: float, plan: RepPlan) -> BodyPose:
+        knee = poses.lerp(3.0, 95.0, p)
+        hip_flex = 5.0 + size(plan, BALL_FAULTS, "hips_dropping") * min(p * 2, 1.0)
+        body = poses.ball_curl(knee, stage > 1, hip_flex)
+        if stage == 3:  # the other leg points at the ceiling
+            other = "right" if plan.side == "left" else "left"
+            body = body.with_leg(other, Leg(body.leg(other).hip_flexion_deg + 60.0, 5.0, 0.0))
+        return body
+
+    return pose
+
+
+BALL_FAULTS = {"hips_dropping": 25.0}
+CURL_FAULTS = {"leaning_forward": 28.0, "knee_forward": 35.0}
+
+
+def _standing_curl(p: float, plan: RepPlan) -> BodyPose:
+    lean = size(plan, CURL_FAULTS, "leaning_forward") * p
+    forward = size(plan, CURL_FAULTS, "knee_forward") * p
+    return poses.standing(lean, plan.side, Leg(forward, poses.lerp(2.0, 100.0, p), 20.0))
+
+
+PRONE_FAULTS = {"back_arching": 22.0, "leg_dropped": 0.3}
+
+
+def _prone_curl(p: float, plan: RepPlan) -> BodyPose:
+    rise = size(plan, PRONE_FAULTS, "back_arching") * p
+    return poses.prone(rise, plan.side, poses.lerp(3.0, 100.0, p))
+
+
+SQUEEZE_FAULTS = {"trunk_sway": 20.0}
+
+
+def _ball_squeeze(p: float, plan: RepPlan) -> BodyPose:
+    lean = size(plan, SQUEEZE_FAULTS, "trunk_sway") * p
+    return poses.standing(lean, plan.side, Leg(-5.0, poses.lerp(70.0, 100.0, p), 20.0))
+
+
+def _ball_squeeze_swing(p: float, plan: RepPlan) -> BodyPose:
+    lean = size(plan, SQUEEZE_FAULTS, "trunk_sway") * p
+    return poses.standing(lean, plan.side, Leg(poses.lerp(-25.0, 90.0, p), 95.0, 20.0))
+
+
+SEATED_FAULTS = {"fast_return": 0.4}
+
+
+def _seated(p: float, plan: RepPlan) -> BodyPose:
+    return poses.seated(plan.side, poses.lerp(25.0, 100.0, p))
+
+
+HOLD_FAULTS = {"knee_angle": 58.0}
+
+
+def _hamstring_set(p: float, plan: RepPlan) -> BodyPose:
+    knee = plan.fault_size if plan.fault == "knee_angle" and plan.fault_size else (
+        HOLD_FAULTS["knee_angle"] if plan.fault == "knee_angle" else 20.0)
+    return poses.lying_hold(knee, plan.side)
+
+
+NORDIC_FAULTS = {"hip_bend": 28.0}
+NORDIC_FLOOR_DEG = 85.0
+NORDIC_BREAK_DEG = 50.0
+
+
+def _nordic(p: float, plan: RepPlan) -> BodyPose:
+    lean = NORDIC_FLOOR_DEG * p
+    break_p = NORDIC_BREAK_DEG / NORDIC_FLOOR_DEG
+    # A hip bend shows during the controlled descent; on the hands the body is long again.
+    shape = min(p * 3.0, 1.0) if p <= break_p else max(0.0, (1.0 - p) / (1.0 - break_p))
+    bend = size(plan, NORDIC_FAULTS, "hip_bend") * shape
+    return poses.nordic(lean - bend, bend)
+
+
+def _nordic_segments(plan: RepPlan) -> list[Segment]:
+    """A steady controlled descent to the break angle, a fall to the hands, a push back up."""
+    break_p = NORDIC_BREAK_DEG / NORDIC_FLOOR_DEG * plan.depth
+    return [(plan.lift_s, break_p, "steady"), (0.35, plan.depth, "fall"),
+            (plan.hold_s, plan.depth, "smooth"), (plan.lower_s, 0.0, "smooth"),
+            (plan.rest_s, 0.0, "smooth")]
+
+
+MOTIONS: dict[str, Motion] = {
+    "hamstring-set": Motion(_hamstring_set, HOLD_FAULTS),
+    "hamstring-curl": Motion(_standing_curl, CURL_FAULTS),
+    "prone-curl": Motion(_prone_curl, PRONE_FAULTS),
+    "ball-squeeze": Motion(_ball_squeeze, SQUEEZE_FAULTS),
+    "ball-squeeze-swing": Motion(_ball_squeeze_swing, SQUEEZE_FAULTS),
+    "seated-band-curl": Motion(_seated, SEATED_FAULTS),
+    "prone-band-curl": Motion(_prone_curl, PRONE_FAULTS),
+    "bridge": Motion(_bridge(_BRIDGE, {"arching": 16.0}), {"arching": 16.0}),
+    "single-leg-bridge": Motion(_single_leg_bridge, SINGLE_LEG_FAULTS),
+    "roller-bridge": Motion(_bridge(_ROLLER, {"arching": 16.0}), {"arching": 16.0}),
+    "ball-curl": Motion(_ball_curl(1), {}),
+    "ball-curl-2": Motion(_ball_curl(2), BALL_FAULTS),
+    "ball-curl-3": Motion(_ball_curl(3), BALL_FAULTS),
+    "nordic": Motion(_nordic, NORDIC_FAULTS, _nordic_segments),
+}
+
+
+@dataclass(frozen=True)
+class TruthRep:
+    start_ms: float
+    top_ms: float
+    end_ms: float
+    hold_ms: float
+    side: str
+    fault: str | None
+    depth: float
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Progress per frame and the truth about each rep."""
+
+    times_ms: tuple[float, ...]
+    progress: tuple[float, ...]
+    plans: tuple[RepPlan, ...]  # the plan in force at each frame
+    reps: tuple[TruthRep, ...] = field(default=())
+
+
+def build_timeline(motion: Motion, reps: list[RepPlan], fps: float = 30.0,
+                   lead_in_s: float = 1.5, tail_s: float = 1.0) -> Timeline:
+    """Sample the reps' eased segments at the frame rate."""
+    first = reps[0] if reps else RepPlan()
+    knots: list[tuple[float, float, RepPlan, str]] = [(0.0, 0.0, first, "smooth")]
+    if first.floor > 0:  # get up into the position first
+        knots.append((lead_in_s, first.floor, first, "smooth"))
+    t = knots[-1][0] + (lead_in_s if len(knots) == 1 else 0.5)
+    knots.append((t, first.floor, first, "smooth"))
+    truth = []
+    for plan in reps:
+        start = t
+        for duration, target, easing in motion.rep_segments(plan):
+            t += duration
+            knots.append((t, target, plan, easing))
+        # The rep's top is the first knot at full depth; its hold the time spent there.
+        at_depth = [k for k in knots if k[2] is plan and abs(k[1] - plan.depth) < 1e-9]
+        top_ms = at_depth[0][0] * 1000 if at_depth else start * 1000
+        hold_ms = (at_depth[-1][0] - at_depth[0][0]) * 1000 if at_depth else 0.0
+        end_ms = (t - plan.rest_s) * 1000
+        truth.append(TruthRep(start * 1000, top_ms, end_ms, hold_ms, plan.side, plan.fault,
+                              plan.depth))
+    if reps and reps[-1].floor > 0:
+        t += 1.5
+        knots.append((t, 0.0, reps[-1], "smooth"))
+    t += tail_s
+    knots.append((t, knots[-1][1], knots[-1][2], "smooth"))
+    times, progress, plans = [], [], []
+    step = 1000.0 / fps
+    n = int(t * 1000 / step)
+    k = 0
+    for i in range(n + 1):
+        now = i * step / 1000
+        while k + 1 < len(knots) - 1 and knots[k + 1][0] <= now:
+            k += 1
+        (t0, p0, _, _), (t1, p1, plan, easing) = knots[k], knots[k + 1]
+        f = 0.0 if t1 <= t0 else min(max((now - t0) / (t1 - t0), 0.0), 1.0)
+        progress.append(p0 + (p1 - p0) * EASINGS[easing](f))
+        times.append(i * step)
+        plans.append(plan)
+    return Timeline(tuple(times), tuple(progress), tuple(plans), tuple(truth))
