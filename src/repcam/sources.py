@@ -47,13 +47,15 @@ class VideoFileSource:
         if self.path.is_dir():
             raise InputError(f"{self.path} is a folder, not a video file.")
         capture = cv2.VideoCapture(str(self.path))
-        ok, first = capture.read() if capture.isOpened() else (False, None)
+        opened = capture.isOpened()
+        ok, first = capture.read() if opened else (False, None)
         if not ok or first is None:
             capture.release()
-            raise InputError(
-                f"{self.path} is not a video that can be read (or it has no frames).",
-                hint="Use an .mp4, .mov, .avi or .mkv recording.",
-            )
+            if opened:
+                raise InputError(f"{self.path} has no frames (an empty or broken recording).",
+                                 hint="Record the set again.")
+            raise InputError(f"{self.path} is not a video that can be read.",
+                             hint="Use an .mp4, .mov, .avi or .mkv recording.")
         height, width = first.shape[:2]
         fps = capture.get(cv2.CAP_PROP_FPS) or 30.0
         count = int(capture.get(cv2.CAP_PROP_FRAME_COUNT)) or None

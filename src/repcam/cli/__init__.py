@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from repcam import __version__
-from repcam.cli import models_cmd, pose_cmd
+from repcam.cli import analyse_cmd, models_cmd, pose_cmd
 from repcam.cli.console import console, fail
 from repcam.errors import RepcamError
 
@@ -22,6 +22,7 @@ app = typer.Typer(
 )
 app.add_typer(models_cmd.app, name="models")
 pose_cmd.register(app)
+analyse_cmd.register(app)
 
 
 def _version(value: bool) -> None:

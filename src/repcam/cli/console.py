@@ -21,7 +21,7 @@ err_console = Console(stderr=True)
 
 
 def fail(error: RepcamError) -> NoReturn:
-    err_console.print(f"[bold red]Error:[/] {error}", highlight=False)
+    err_console.print(f"[bold red]Error:[/] {error}", highlight=False, soft_wrap=True)
     sys.exit(error.exit_code)
 
 

@@ -30,6 +30,8 @@ from repcam.exercises.faults import FaultMonitor
 from repcam.exercises.spec import ExerciseSpec, Phase, RepContext, signal_value
 from repcam.kinematics import SIDES, AngleFrame
 
+REST_PROGRESS = 0.06  # below this the body is at rest (about landmark jitter)
+
 
 @dataclass
 class _Rep:
@@ -182,9 +184,10 @@ class RepAnalyser:
     def _step(self, frame: AngleFrame, value: float) -> list[Event]:
         t, p, th = frame.timestamp_ms, self.progress, self._t
         if self.phase is Phase.READY:
+            if p <= min(th.at_start, REST_PROGRESS):
+                self._last_bottom_ms = t  # the movement starts from the last still frame
             if p <= th.at_start:
-                self._last_bottom_ms = t
-                self._track_start(value)
+                self._track_start(frame)
             if p <= self._rest_progress + 0.05:
                 # Fault rules compare with the body at rest, not halfway into the next rep.
                 self._rest_progress = min(p, self._rest_progress)
@@ -210,17 +213,23 @@ class RepAnalyser:
             return []
         return self._complete(t) if p <= th.at_start else []
 
-    def _track_start(self, value: float) -> None:
-        # Follow slow drift of the resting position, within the plausible bounds.
+    def _track_start(self, frame: AngleFrame) -> None:
+        """Follow slow drift of the resting position (never the start of a rise)."""
         signal = self.spec.signal
-        current = self._start_deg[self._side]
-        drifted = current + 0.05 * (value - current)
-        self._start_deg[self._side] = min(max(drifted, signal.start_min_deg), signal.start_max_deg)
+        for side, current in self._start_deg.items():
+            value = self._value(frame, side)
+            if abs(value - current) < self._t.settle_range_deg:
+                drifted = current + 0.05 * (value - current)
+                self._start_deg[side] = min(max(drifted, signal.start_min_deg),
+                                            signal.start_max_deg)
 
     def _begin(self, frame: AngleFrame, value: float) -> list[Event]:
         index = len(self.reps) + 1
-        self._rep = _Rep(index, self._side, self._last_bottom_ms, self._start_deg[self._side],
-                         self._rest_signals or dict(frame.signals), [(frame.timestamp_ms, value)])
+        start_deg = self._start_deg[self._side]
+        # The rep's samples begin at rest, so tempo is timed from the start of the movement.
+        samples = [(self._last_bottom_ms, start_deg), (frame.timestamp_ms, value)]
+        self._rep = _Rep(index, self._side, self._last_bottom_ms, start_deg,
+                         self._rest_signals or dict(frame.signals), samples)
         self.phase = Phase.OUT
         self._rest_progress = math.inf
         self._faults.new_rep()
@@ -250,7 +259,7 @@ class RepAnalyser:
         return events
 
     def _hold_band(self) -> float:
-        return max(self._t.hold_band * self.range_deg, self._t.hold_band_min_deg)
+        return self._t.hold_band_deg
 
     def _abandon(self, t: float) -> list[Event]:
         rep = self._rep

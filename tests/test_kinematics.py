@@ -1,0 +1,131 @@
+"""Angles, the body's front, the view and the posture, on exact synthetic bodies."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from repcam.filters import NoFilter, OneEuroFilter
+from repcam.kinematics import (
+    Kinematics,
+    Posture,
+    View,
+    angle_deg,
+    camera_side,
+    classify_view,
+    estimate_chirality,
+    raw_signals,
+)
+from repcam.landmarks import NUM_JOINTS, Joint, Landmarks
+from repcam.synthetic import poses
+from repcam.synthetic.body import BodyPose, Camera, Leg, to_landmarks
+
+CAMERAS = [Camera(side="left"), Camera(side="right"), Camera(side="left", mirror=True)]
+
+
+def angles_of(pose: BodyPose, camera: Camera) -> dict[str, float]:
+    person = to_landmarks(pose, camera)
+    kinematics = Kinematics(NoFilter)
+    return kinematics.update(person, 0.0, camera.size_px).signals
+
+
+def test_angle_function_works_on_frames_and_series():
+    a, v, c = np.array([1.0, 0.0]), np.zeros(2), np.array([0.0, 1.0])
+    assert angle_deg(a, v, c) == pytest.approx(90.0)
+    series = angle_deg(np.tile(a, (5, 1)), np.zeros((5, 2)), np.tile(-a, (5, 1)))
+    assert series == pytest.approx([180.0] * 5)
+
+
+@pytest.mark.parametrize("camera", CAMERAS, ids=["left", "right", "mirrored"])
+@pytest.mark.parametrize("hip_line", [130.0, 160.0, 178.0, 195.0])
+def test_hip_line_is_signed_past_the_straight_line(camera, hip_line):
+    """An arched bridge (hips above the shoulder-knee line) reads above 180."""
+    pose = poses.Bridge().at_hip_line(hip_line)
+    near = "left" if camera.side == "left" else "right"
+    assert angles_of(pose, camera)[f"hip_line_{near}"] == pytest.approx(hip_line, abs=1.0)
+
+
+@pytest.mark.parametrize("camera", CAMERAS, ids=["left", "right", "mirrored"])
+def test_knee_flexion_trunk_lean_and_thigh_angle(camera):
+    pose = poses.standing(12.0, "left", Leg(25.0, 70.0, 0.0))
+    signals = angles_of(pose, camera)
+    assert signals["knee_flexion_left"] == pytest.approx(70.0, abs=1.5)
+    assert signals["knee_flexion_right"] == pytest.approx(0.0, abs=1.5)
+    near = "left" if camera.side == "left" else "right"
+    assert signals[f"trunk_lean_{near}"] == pytest.approx(12.0, abs=1.5)
+    assert signals["thigh_angle_left"] == pytest.approx(25.0, abs=1.5)
+
+
+def test_nordic_lean_from_vertical():
+    signals = angles_of(poses.nordic(40.0, 0.0), Camera())
+    assert signals["line_lean_left"] == pytest.approx(40.0, abs=1.0)
+    assert signals["hip_line_left"] == pytest.approx(180.0, abs=1.0)
+
+
+@pytest.mark.parametrize("camera", CAMERAS, ids=["left", "right", "mirrored"])
+def test_near_side_and_front_of_the_body(camera):
+    person = to_landmarks(poses.standing(0.0, "left", Leg()), camera)
+    assert camera_side(person) == ("left" if camera.side == "left" else "right")
+    assert estimate_chirality(person) in (-1.0, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("pose", "posture"),
+    [
+        (poses.standing(0.0, "left", Leg(0.0, 60.0, 0.0)), Posture.STANDING),
+        (poses.seated("left", 30.0), Posture.SITTING),
+        (poses.nordic(5.0, 0.0), Posture.KNEELING),
+        (poses.Bridge().at_hip_line(130.0), Posture.LYING_SUPINE),
+        (poses.prone(0.0, "left", 10.0), Posture.LYING_PRONE),
+    ],
+    ids=["standing", "sitting", "kneeling", "supine", "prone"],
+)
+@pytest.mark.parametrize("camera", CAMERAS, ids=["left", "right", "mirrored"])
+def test_posture(pose, posture, camera):
+    kinematics = Kinematics(NoFilter)
+    frame = kinematics.update(to_landmarks(pose, camera), 0.0, camera.size_px)
+    assert frame.posture is posture
+
+
+def test_side_and_front_views():
+    pose = poses.standing(0.0, "left", Leg())
+    assert classify_view(to_landmarks(pose, Camera())) is View.SIDE
+    assert classify_view(to_landmarks(pose, Camera(yaw_deg=90.0))) is View.FRONT
+
+
+def test_a_joint_the_model_cannot_see_gives_nan_not_a_guess():
+    person = to_landmarks(poses.standing(0.0, "left", Leg()), Camera())
+    visibility = person.visibility.copy()
+    visibility[Joint.LEFT_ANKLE] = 0.1
+    signals = raw_signals(Landmarks(person.image_px, visibility, person.world_m), 1.0)
+    assert math.isnan(signals["knee_flexion_left"])
+    assert not math.isnan(signals["hip_line_left"])
+
+
+def test_nobody_gives_nan_signals_and_no_person():
+    frame = Kinematics().update(None, 10.0, (640, 480))
+    assert not frame.present
+    assert all(math.isnan(v) for v in frame.signals.values())
+
+
+def test_landmarks_are_validated():
+    with pytest.raises(ValueError, match="33"):
+        Landmarks(np.zeros((10, 3)), np.zeros(NUM_JOINTS))
+
+
+def test_one_euro_smooths_jitter_and_follows_movement():
+    rng = np.random.default_rng(0)
+    smoother = OneEuroFilter()
+    still = [smoother(100.0 + rng.normal(0, 2.0), t * 33.3) for t in range(90)]
+    assert np.std(still[30:]) < 1.0
+    moving = [smoother(100.0 + 2.0 * t, (90 + t) * 33.3) for t in range(30)]
+    assert moving[-1] == pytest.approx(158.0, abs=6.0)  # little lag at speed
+
+
+def test_one_euro_resets_on_a_gap():
+    smoother = OneEuroFilter()
+    smoother(10.0, 0.0)
+    assert math.isnan(smoother(float("nan"), 33.0))
+    assert smoother(90.0, 66.0) == 90.0

@@ -1,0 +1,79 @@
+"""The whole pipeline on real recordings (../shared/clips, labelled in labels.csv)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from repcam.analysis import analyse_track, load_or_extract
+from repcam.exercises import get_exercise
+from repcam.filters import OneEuroFilter
+from repcam.kinematics import Kinematics
+from repcam.landmark_cache import LandmarkTrack
+from repcam.session import ExerciseSession
+
+from conftest import clip_labels
+
+LABELS = clip_labels()
+BRIDGES = [row for row in LABELS if row["exercise"] == "bridge" and int(row["reps"]) > 0]
+# Known gap, left visible: the leg-curl machine hides the lower legs and MediaPipe guesses
+# the ankles, so the knee angle flickers into phantom curls.
+KNOWN_MISCOUNTS = {"musclewiki_prone_machine_leg_curl_side.mp4"}
+
+_tracks: dict[str, LandmarkTrack] = {}
+
+
+def track_of(clips_dir: Path, model_path: Path, name: str) -> LandmarkTrack:
+    if name not in _tracks:
+        _tracks[name] = load_or_extract(clips_dir / name, model_path)
+    return _tracks[name]
+
+
+@pytest.mark.parametrize("row", LABELS, ids=[r["file"] for r in LABELS])
+def test_labelled_count(row, clips_dir, model_path):
+    if row["file"] in KNOWN_MISCOUNTS:
+        pytest.xfail("machine hides the lower legs (see test module)")
+    track = track_of(clips_dir, model_path, row["file"])
+    result = analyse_track(track, get_exercise(row["exercise"]))
+    assert result.count == int(row["reps"])
+
+
+@pytest.mark.parametrize("row", BRIDGES, ids=[r["file"] for r in BRIDGES])
+def test_bridge_detection_rate_and_one_hip_rise_per_rep(row, clips_dir, model_path):
+    track = track_of(clips_dir, model_path, row["file"])
+    assert track.detection_rate >= 0.95
+    session = ExerciseSession(get_exercise("bridge"))
+    kinematics = Kinematics(OneEuroFilter)
+    hip_line = []
+    for frame in track.frames:
+        person = session.selector.select(frame.people)
+        angles = kinematics.update(person, frame.timestamp_ms, (frame.width_px, frame.height_px))
+        hip_line.append(angles.near("hip_line") if person else np.nan)
+    values = np.array(hip_line)
+    high, low = np.nanpercentile(values, 90), np.nanpercentile(values, 10)
+    assert high - low > 25  # a clear rise and fall
+    up = values > (high + low) / 2
+    up = up[~np.isnan(values)]
+    rises = int(np.sum(up[1:] & ~up[:-1])) + int(up[0])
+    assert rises == int(row["reps"]) + (1 if "opens at the top" in row["notes"] else 0)
+
+
+@pytest.mark.parametrize("row", BRIDGES, ids=[r["file"] for r in BRIDGES])
+def test_holds_are_close_to_the_labels(row, clips_dir, model_path):
+    track = track_of(clips_dir, model_path, row["file"])
+    result = analyse_track(track, get_exercise("bridge"))
+    labelled = [float(h) for h in row["holds_s"].split(";")]
+    measured = [r.hold_ms / 1000 for r in result.reps]
+    assert len(measured) == len(labelled)
+    assert np.median(np.abs(np.array(measured) - labelled)) <= 0.5
+
+
+def test_the_nordic_exerciser_is_found_beside_the_partner(clips_dir, model_path):
+    track = track_of(clips_dir, model_path, "ft_nordic_partner_side.mp4")
+    assert max(len(f.people) for f in track.frames) == 2
+    result = analyse_track(track, get_exercise("nordic"))
+    assert result.count == 2
+    for rep in result.reps:
+        assert 20.0 <= rep.extras["break_angle_deg"] <= 80.0

@@ -1,0 +1,73 @@
+"""Specs and the registry reject bad settings loudly."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from repcam.exercises import EXERCISES, get_exercise, make_analyser
+from repcam.exercises.registry import UnknownExercise
+from repcam.exercises.spec import ExerciseSpec, Signal, Thresholds
+
+PROGRAMME = {
+    "hamstring-set", "hamstring-curl", "prone-curl", "ball-squeeze", "seated-band-curl",
+    "prone-band-curl", "bridge", "single-leg-bridge", "roller-bridge", "ball-curl", "nordic",
+}
+
+
+def test_every_programme_exercise_is_registered():
+    assert set(EXERCISES) >= PROGRAMME
+
+
+def test_ball_curl_stages():
+    assert get_exercise("ball-curl").stage == 1
+    assert get_exercise("ball-curl", 2).name == "ball-curl-2"
+    assert get_exercise("ball-curl", 3).per_side
+
+
+def test_unknown_exercise_lists_the_valid_names():
+    with pytest.raises(UnknownExercise) as error:
+        get_exercise("brdge")
+    assert "bridge" in str(error.value) and "nordic" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [dict(at_start=0.5, leave_start=0.3), dict(enter_top=1.2), dict(partial=0.9)],
+)
+def test_thresholds_must_rise(bad):
+    with pytest.raises(ValueError):
+        Thresholds(**bad)
+
+
+def test_signal_ranges_are_checked():
+    with pytest.raises(ValueError):
+        Signal("knee_flexion", "near", 10.0, 5.0, 10.0, 20.0, 30.0)
+    with pytest.raises(ValueError):
+        Signal("knee_flexion", "near", 0.0, 5.0, 40.0, 20.0, 30.0)
+    with pytest.raises(ValueError):
+        Signal("knee_flexion", "sideways", 0.0, 5.0, 10.0, 20.0, 30.0)
+
+
+def test_spec_rejects_duplicate_fault_names_and_bad_kind():
+    bridge = get_exercise("bridge")
+    with pytest.raises(ValueError, match="unique"):
+        dataclasses.replace(bridge, faults=bridge.faults + bridge.faults[:1])
+    with pytest.raises(ValueError):
+        dataclasses.replace(bridge, kind="dance")
+    with pytest.raises(ValueError):
+        dataclasses.replace(bridge, postures=frozenset())
+
+
+def test_every_spec_makes_an_analyser_and_has_cues():
+    for spec in EXERCISES.values():
+        assert isinstance(spec, ExerciseSpec)
+        make_analyser(spec)
+        assert all(rule.cue for rule in (*spec.faults, *spec.rep_rules))
+        assert spec.setup
+
+
+def test_analyser_rejects_a_bad_side():
+    with pytest.raises(ValueError):
+        make_analyser(get_exercise("bridge"), side="middle")
