@@ -54,7 +54,7 @@ SINGLE_LEG_BRIDGE = ExerciseSpec(
     setup=BRIDGE.setup + " Bridge up, then lift one foot and straighten that knee.",
     postures=_LYING,
     # The lifted leg straightens: knee extension from ~90 (foot on the floor) to ~160+.
-    signal=Signal("knee_extension", "moving", 60.0, 125.0, 35.0, 70.0, 120.0),
+    signal=Signal("knee_extension", "moving", 40.0, 125.0, 35.0, 70.0, 130.0),
     hold_ms=3000.0,
     faults=(HIPS_DROP, PELVIS_LEVEL),
     partial_cue="straighten the lifted leg",
