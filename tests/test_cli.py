@@ -88,3 +88,31 @@ def write_video(path: Path, frames: list[np.ndarray], fps: float = 30.0) -> None
     for frame in frames:
         writer.write(frame)
     writer.release()
+
+
+def test_render_writes_a_clip_and_its_truth(tmp_path):
+    out = tmp_path / "bridge.mp4"
+    result = repcam("render", "bridge", "--out", str(out), "--reps", "2", "--hold", "1",
+                    "--fault", "arching:20", "--fps", "10", "--width", "320", "--height", "180")
+    assert result.returncode == 0, result.stderr
+    truth = json.loads(out.with_suffix(".truth.json").read_text())
+    assert [rep["fault"] for rep in truth["reps"]] == [None, "arching"]
+    capture = cv2.VideoCapture(str(out))
+    assert int(capture.get(cv2.CAP_PROP_FRAME_COUNT)) == len(truth["frames"])
+    assert truth["frames"][0]["angles_deg"]["hip_line_left"] > 100
+
+
+def test_render_rejects_a_fault_the_exercise_does_not_have(tmp_path):
+    result = repcam("render", "bridge", "--out", str(tmp_path / "x.mp4"), "--fault", "hip_bend")
+    assert_clean_failure(result, "not a fault of bridge", "arching")
+
+
+def test_bundled_samples_cover_every_exercise():
+    from repcam.synthetic import MOTIONS
+
+    samples = Path(__file__).resolve().parents[1] / "sample_videos"
+    for exercise in MOTIONS:
+        video = samples / f"{exercise}.mp4"
+        assert video.exists() and video.stat().st_size < 1_000_000
+        truth = json.loads(video.with_suffix(".truth.json").read_text())
+        assert truth["exercise"] == exercise and truth["reps"]

@@ -194,16 +194,26 @@ def classify_posture(signals: Mapping[str, float], near: str, chirality: float,
 
 def raw_signals(person: Landmarks, chirality: float,
                 min_visibility: float = VISIBLE) -> dict[str, float]:
+    """Every named angle; angles whose joints are seen less than `min_visibility` are NaN."""
+    signals = geometric_signals(person, chirality)
+    visibility = person.visibility
+    for side in SIDES:
+        for angle in ANGLES:
+            # A joint the model can hardly see is a guess: the angle is lost, not trusted.
+            if any(visibility[_joint(side, n)] < min_visibility for n in angle.joints):
+                signals[f"{angle.name}_{side}"] = math.nan
+    return signals
+
+
+def geometric_signals(person: Landmarks, chirality: float) -> dict[str, float]:
     """Every named angle of one person in one frame (NaN where a joint is missing)."""
-    xy, visibility = person.image_px[:, :2], person.visibility
+    xy = person.image_px[:, :2]
     signals: dict[str, float] = {}
     sign = chirality if chirality != 0 else 1.0
     for side in SIDES:
         points = {n: xy[_joint(side, n)] for n in ("SHOULDER", "HIP", "KNEE", "ANKLE")}
         for angle in ANGLES:
-            # A joint the model can hardly see is a guess: the angle is lost, not trusted.
-            seen = all(visibility[_joint(side, n)] >= min_visibility for n in angle.joints)
-            signals[f"{angle.name}_{side}"] = angle.compute(points, sign) if seen else math.nan
+            signals[f"{angle.name}_{side}"] = angle.compute(points, sign)
     hip_vec = xy[Joint.RIGHT_HIP] - xy[Joint.LEFT_HIP]
     tilt = math.degrees(math.atan2(hip_vec[1], hip_vec[0]))
     signals["pelvis_tilt"] = (tilt + 90.0) % 180.0 - 90.0
@@ -251,6 +261,30 @@ class AngleFrame:
 
 FilterFactory = Callable[[], SignalFilter]
 
+_LEG = ("HIP", "KNEE", "ANKLE", "HEEL", "FOOT_INDEX")
+_LEFT_LEG = [_joint("left", n) for n in _LEG]
+_RIGHT_LEG = [_joint("right", n) for n in _LEG]
+
+
+def keep_legs_consistent(person: Landmarks, previous: Landmarks | None) -> Landmarks:
+    """Undo a left/right leg swap by the model (common in side views) using the last frame.
+
+    If each leg now sits where the other leg was a frame ago, the labels were swapped.
+    """
+    if previous is None:
+        return person
+    now, before = person.image_px[:, :2], previous.image_px[:, :2]
+    tips = [1, 2]  # knee and ankle: the hips are too close together to tell
+    left_now, right_now = now[_LEFT_LEG][tips], now[_RIGHT_LEG][tips]
+    left_before, right_before = before[_LEFT_LEG][tips], before[_RIGHT_LEG][tips]
+    same = np.linalg.norm(left_now - left_before) + np.linalg.norm(right_now - right_before)
+    swapped = np.linalg.norm(left_now - right_before) + np.linalg.norm(right_now - left_before)
+    if not swapped < 0.5 * same:
+        return person
+    order = np.arange(len(now))
+    order[_LEFT_LEG], order[_RIGHT_LEG] = _RIGHT_LEG, _LEFT_LEG
+    return Landmarks(person.image_px[order], person.visibility[order], person.world_m[order])
+
 
 @dataclass
 class Kinematics:
@@ -266,9 +300,13 @@ class Kinematics:
     _filters: dict[str, SignalFilter] = field(default_factory=dict, init=False)
     _chirality_votes: list[float] = field(default_factory=list, init=False)
     _side_votes: list[str] = field(default_factory=list, init=False)
+    _previous: Landmarks | None = field(default=None, init=False)
 
     def update(self, person: Landmarks | None, timestamp_ms: float,
                image_size_px: tuple[int, int]) -> AngleFrame:
+        if person is not None:
+            person = keep_legs_consistent(person, self._previous)
+        self._previous = person
         if person is None:
             for smoother in self._filters.values():
                 smoother.reset()
@@ -278,13 +316,15 @@ class Kinematics:
         near = self._vote(self._side_votes, camera_side(person))
         raw = raw_signals(person, chirality)
         smoothed = {name: self._filter(name)(value, timestamp_ms) for name, value in raw.items()}
+        # The coarse posture may use faintly seen joints: a guess is good enough for it.
+        geometry = geometric_signals(person, chirality or 1.0)
         return AngleFrame(
             timestamp_ms=timestamp_ms,
             signals=smoothed,
             person=person,
             near_side=near,
             view=classify_view(person),
-            posture=classify_posture(smoothed, near, chirality or 1.0, person),
+            posture=classify_posture(geometry, near, chirality or 1.0, person),
             in_frame=joints_in_frame(person, *image_size_px),
             image_size_px=image_size_px,
         )

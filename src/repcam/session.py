@@ -20,6 +20,7 @@ from repcam.kinematics import (
     camera_side,
     classify_posture,
     estimate_chirality,
+    geometric_signals,
     raw_signals,
 )
 from repcam.landmarks import Landmarks, PoseFrame
@@ -33,7 +34,7 @@ def start_position_match(spec: ExerciseSpec):
         chirality = estimate_chirality(person) or 1.0
         signals = raw_signals(person, chirality)
         near = camera_side(person)
-        posture = classify_posture(signals, near, chirality, person)
+        posture = classify_posture(geometric_signals(person, chirality), near, chirality, person)
         angles = AngleFrame(0.0, signals, person, near)
         sides = SIDES if spec.signal.side_mode == "moving" else (near,)
         plausible = any(

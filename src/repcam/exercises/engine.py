@@ -31,6 +31,8 @@ from repcam.exercises.spec import ExerciseSpec, Phase, RepContext, signal_value
 from repcam.kinematics import SIDES, AngleFrame
 
 REST_PROGRESS = 0.06  # below this the body is at rest (about landmark jitter)
+MEDIAN_WINDOW = 5  # samples: one odd landmark frame must not set the peak
+REST_MARGIN = 0.02  # the resting snapshot is taken this close to the lowest progress
 
 
 @dataclass
@@ -89,6 +91,7 @@ class RepAnalyser:
         self._last_bottom_ms = 0.0
         self._side = side or "left"
         self._rest_signals: dict[str, float] = {}
+        self._back_since_ms: float | None = None
         self._rest_progress = math.inf
         self._rep: _Rep | None = None
         self._faults = FaultMonitor(spec)
@@ -186,23 +189,23 @@ class RepAnalyser:
         if self.phase is Phase.READY:
             if p <= min(th.at_start, REST_PROGRESS):
                 self._last_bottom_ms = t  # the movement starts from the last still frame
-            if p <= th.at_start:
-                self._track_start(frame)
-            if p <= self._rest_progress + 0.05:
-                # Fault rules compare with the body at rest, not halfway into the next rep.
+            if p <= self._rest_progress + REST_MARGIN:
+                # Fault rules compare with the body fully at rest, not as the rep begins
+                # (hips may sag before the knee has visibly moved).
                 self._rest_progress = min(p, self._rest_progress)
                 self._rest_signals = dict(frame.signals)
+            if p <= th.at_start:
+                self._track_start(frame)
             elif p > th.leave_start:
                 return self._begin(frame, value)
             return []
         assert self._rep is not None
         self._rep.samples.append((t, value))
+        back_at_start = self._confirmed_at_start(t, p)
         if self.phase is Phase.OUT:
             if p >= th.enter_top:
                 return self._reach_top(t)
-            if p <= th.at_start:
-                return self._abandon(t)
-            return []
+            return self._abandon(back_at_start) if back_at_start is not None else []
         if self.phase is Phase.TOP:
             if p < th.exit_top:
                 self.phase = Phase.BACK
@@ -211,7 +214,16 @@ class RepAnalyser:
         if p >= th.enter_top:  # BACK, but up again: still the same rep
             self.phase = Phase.TOP
             return []
-        return self._complete(t) if p <= th.at_start else []
+        return self._complete(back_at_start) if back_at_start is not None else []
+
+    def _confirmed_at_start(self, t: float, p: float) -> float | None:
+        """When the body got back to the start, once it has stayed there `confirm_ms`."""
+        if p > self._t.at_start:
+            self._back_since_ms = None
+            return None
+        if self._back_since_ms is None:
+            self._back_since_ms = t
+        return self._back_since_ms if t - self._back_since_ms >= self._t.confirm_ms else None
 
     def _track_start(self, frame: AngleFrame) -> None:
         """Follow slow drift of the resting position (never the start of a rise)."""
@@ -264,7 +276,7 @@ class RepAnalyser:
     def _abandon(self, t: float) -> list[Event]:
         rep = self._rep
         assert rep is not None
-        self._rep, self.phase = None, Phase.READY
+        self._rep, self.phase, self._back_since_ms = None, Phase.READY, None
         self._last_bottom_ms = t
         peak_progress = (rep.peak_deg - rep.start_deg) / self.range_deg
         if peak_progress >= self._t.partial:
@@ -274,10 +286,11 @@ class RepAnalyser:
     def _complete(self, t: float) -> list[Event]:
         rep = self._rep
         assert rep is not None
+        rep.samples = [(ts, v) for ts, v in rep.samples if ts <= t]  # up to the return
         metrics = self._measure(rep, t)
         self.reps.append(metrics)
         self._roms.append(metrics.peak_deg - metrics.start_deg)
-        self._rep, self.phase = None, Phase.READY
+        self._rep, self.phase, self._back_since_ms = None, Phase.READY, None
         self._last_bottom_ms = t
         late = self._faults.check_rep(metrics)
         if late:
@@ -287,15 +300,16 @@ class RepAnalyser:
         return [*late, RepCompleted(t, metrics)]
 
     def _measure(self, rep: _Rep, end_ms: float) -> RepMetrics:
-        """Hold and tempo from the rep's own samples, against its final peak."""
-        peak = rep.peak_deg
-        in_top = [(t, v >= peak - self._hold_band()) for t, v in rep.samples]
-        top_times = [t for t, inside in in_top if inside]
+        """Hold and tempo from the rep's own samples, against its (robust) peak."""
+        times = [t for t, _ in rep.samples]
+        values = running_median([v for _, v in rep.samples], MEDIAN_WINDOW)
+        peak = max(values)
+        in_top = [v >= peak - self._hold_band() for v in values]
+        top_times = [t for t, inside in zip(times, in_top, strict=True) if inside]
         first_top, last_top = top_times[0], top_times[-1]
-        hold_ms = sum(
-            t1 - t0 for (t0, in0), (t1, _) in itertools.pairwise(in_top) if in0
-            and t1 <= last_top
-        )
+        hold_ms = sum(t1 - t0 for (t0, t1), inside in zip(itertools.pairwise(times), in_top,
+                                                            strict=False)
+                      if inside and t1 <= last_top)
         extras = self.spec.extras(rep.samples) if self.spec.extras else {}
         return RepMetrics(
             index=rep.index, side=rep.side, start_ms=rep.start_ms, end_ms=end_ms,
@@ -310,3 +324,10 @@ class RepAnalyser:
         if self._rep is not None and self._rep.counted:
             return self._complete(timestamp_ms)
         return []
+
+
+def running_median(values: list[float], window: int) -> list[float]:
+    """Centred running median (shorter at the ends): removes single-frame spikes."""
+    half = window // 2
+    return [statistics.median(values[max(0, i - half): i + half + 1])
+            for i in range(len(values))]

@@ -77,6 +77,7 @@ class Thresholds:
     partial: float = 0.35  # a rep abandoned above this is a half-rep ("lift higher")
     hold_band_deg: float = 7.0  # "in the top position": within this of the rep's peak (jitter ~3)
     settle_ms: float = 250.0  # the start position must be held this long before counting
+    confirm_ms: float = 100.0  # back at the start this long ends a rep (one odd frame does not)
     settle_range_deg: float = 8.0
     gap_ms: float = 1000.0  # longer without a person: the position is lost
 

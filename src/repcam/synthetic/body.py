@@ -135,7 +135,7 @@ class Camera:
     mirror: bool = False
 
     def project(self, world: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Image (x_px, y_px, z) and depth (metres) of world points."""
+        """Image (x_px, y_px) and depth (metres) of world points."""
         side_sign = -1.0 if self.side == "left" else 1.0
         yaw = math.radians(self.yaw_deg)
         # Camera position: on the chosen side, turned by yaw towards the body's front.
@@ -153,15 +153,16 @@ class Camera:
         width, height = self.size_px
         image_x = width / 2 + (-x if self.mirror else x)
         image_y = height / 2 - y
-        hip_depth = depth[[Joint.LEFT_HIP, Joint.RIGHT_HIP]].mean()
-        z = (depth - hip_depth) * self.focal_px / hip_depth
-        return np.stack([image_x, image_y, z], axis=1), depth
+        return np.stack([image_x, image_y], axis=1), depth
 
 
 def to_landmarks(pose: BodyPose, camera: Camera, seg: Segments = Segments()) -> Landmarks:
     """What an ideal pose detector would report for this body seen by this camera."""
     world = world_points(pose, seg)
-    image, depth = camera.project(world)
+    image_xy, depth = camera.project(world)
+    # MediaPipe's z: depth relative to the hips, in the same scale as x.
+    hip_depth = depth[[Joint.LEFT_HIP, Joint.RIGHT_HIP]].mean()
+    image = np.column_stack([image_xy, (depth - hip_depth) * camera.focal_px / hip_depth])
     # The far side is partly hidden in a side view: MediaPipe reports it less visible.
     near_depth, far_depth = np.percentile(depth, 10), np.percentile(depth, 90)
     spread = max(far_depth - near_depth, 1e-6)

@@ -31,10 +31,21 @@ class RepPlan:
 
 
 @dataclass(frozen=True)
+class Prop:
+    """Equipment the renderer draws: a ball or roller (circle) or a chair seat (box)."""
+
+    kind: str  # "circle" or "box"
+    centre_m: tuple[float, float]  # X, Y in the body's sagittal plane
+    size_m: tuple[float, float]  # radius (circle) or width, height (box)
+    under_heels: bool = False  # rolls along under the heels (a gym ball)
+
+
+@dataclass(frozen=True)
 class Motion:
     pose: PoseFn
     faults: dict[str, float]  # fault name -> default size (degrees, or a tempo factor)
     segments: Callable[[RepPlan], list[Segment]] | None = None
+    props: tuple[Prop, ...] = ()
 
     def rep_segments(self, plan: RepPlan) -> list[Segment]:
         if self.segments is not None:
@@ -166,20 +177,26 @@ def _nordic_segments(plan: RepPlan) -> list[Segment]:
             (plan.rest_s, 0.0, "smooth")]
 
 
+# The gym ball sits where the heels are at mid-curl; they roll over its top.
+BALL = (Prop("circle", (0.62, poses.BALL_TOP_M / 2), (poses.BALL_TOP_M / 2 - 0.04, 0.0),
+             under_heels=True),)
+
 MOTIONS: dict[str, Motion] = {
     "hamstring-set": Motion(_hamstring_set, HOLD_FAULTS),
     "hamstring-curl": Motion(_standing_curl, CURL_FAULTS),
     "prone-curl": Motion(_prone_curl, PRONE_FAULTS),
     "ball-squeeze": Motion(_ball_squeeze, SQUEEZE_FAULTS),
     "ball-squeeze-swing": Motion(_ball_squeeze_swing, SQUEEZE_FAULTS),
-    "seated-band-curl": Motion(_seated, SEATED_FAULTS),
+    "seated-band-curl": Motion(_seated, SEATED_FAULTS,
+                               props=(Prop("box", (-0.05, 0.22), (0.45, 0.44)),)),
     "prone-band-curl": Motion(_prone_curl, PRONE_FAULTS),
     "bridge": Motion(_bridge(_BRIDGE, {"arching": 16.0}), {"arching": 16.0}),
     "single-leg-bridge": Motion(_single_leg_bridge, SINGLE_LEG_FAULTS),
-    "roller-bridge": Motion(_bridge(_ROLLER, {"arching": 16.0}), {"arching": 16.0}),
-    "ball-curl": Motion(_ball_curl(1), {}),
-    "ball-curl-2": Motion(_ball_curl(2), BALL_FAULTS),
-    "ball-curl-3": Motion(_ball_curl(3), BALL_FAULTS),
+    "roller-bridge": Motion(_bridge(_ROLLER, {"arching": 16.0}), {"arching": 16.0},
+                            props=(Prop("circle", (float(_ROLLER.ankle[0]), 0.06), (0.07, 0.07)),)),
+    "ball-curl": Motion(_ball_curl(1), {}, props=BALL),
+    "ball-curl-2": Motion(_ball_curl(2), BALL_FAULTS, props=BALL),
+    "ball-curl-3": Motion(_ball_curl(3), BALL_FAULTS, props=BALL),
     "nordic": Motion(_nordic, NORDIC_FAULTS, _nordic_segments),
 }
 

@@ -1,0 +1,71 @@
+"""The whole pipeline on rendered synthetic patients: video -> MediaPipe -> analyser.
+
+Each clip has a clean rep, a rep with the exercise's first fault, and a clean rep, so one
+clip checks the count, the fault on the right rep, no fault elsewhere, and the hold time.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from repcam.analysis import analyse_track, load_or_extract
+from repcam.exercises import EXERCISES, get_exercise
+from repcam.synthetic import MOTIONS, Camera, RepPlan, synthesize
+from repcam.synthetic.video import write_clip
+
+from synthetic_helpers import true_signal
+
+MOVING = [name for name, spec in EXERCISES.items() if spec.kind == "reps"]
+FPS = 15.0
+# Measured, left visible: in the single-leg ball curl the raised leg crosses the working
+# one and MediaPipe's knee angle wobbles by +-15 deg during the hold, so holds are not timed
+# to 0.3 s there (counts and faults still are).
+HOLD_UNRELIABLE = {"ball-curl-3"}
+
+
+def first_fault(exercise: str) -> str | None:
+    spec = EXERCISES[exercise]
+    names = [r.name for r in (*spec.faults, *spec.rep_rules)]
+    return next((f for f in MOTIONS[exercise].faults if f in names), None)
+
+
+@pytest.mark.parametrize("exercise", MOVING)
+def test_rendered_clip_through_mediapipe(exercise, model_path, tmp_path):
+    fault = first_fault(exercise)
+    plans = [RepPlan(hold_s=2.0, rest_s=0.8), RepPlan(hold_s=2.0, rest_s=0.8, fault=fault),
+             RepPlan(hold_s=2.0, rest_s=0.8)]
+    clip = synthesize(exercise, plans, camera=Camera(size_px=(640, 360)), fps=FPS, seed=5)
+    video = tmp_path / f"{exercise}.mp4"
+    write_clip(clip, video, seed=5)
+    track = load_or_extract(video, model_path, people=1)
+    assert track.detection_rate >= 0.95
+    spec = get_exercise(exercise)
+    result = analyse_track(track, spec)
+    assert result.count == 3
+    form = [f for f in result.faults if f.fault not in ("short_hold", "partial")]
+    if fault:
+        assert {f.fault for f in form} == {fault}
+        assert {f.rep_index for f in form} == {2}
+    else:
+        assert form == []
+    if spec.hold_ms and exercise not in HOLD_UNRELIABLE:
+        values = true_signal(clip, spec.signal.angle, result.reps[0].side)
+        times = [f.timestamp_ms for f in clip.frames]
+        band = spec.thresholds.hold_band_deg
+        for truth, rep in zip(clip.truth, result.reps, strict=True):
+            inside = [(t, v) for t, v in zip(times, values, strict=True)
+                      if truth.start_ms <= t <= truth.end_ms]
+            peak = max(v for _, v in inside)
+            span = [t for t, v in inside if v >= peak - band]
+            assert abs(rep.hold_ms - (span[-1] - span[0])) <= 300
+
+
+def test_rendered_hamstring_set_counts_timed_holds(model_path, tmp_path):
+    clip = synthesize("hamstring-set", [RepPlan(lift_s=0.5, hold_s=12.0, lower_s=0.5)],
+                      camera=Camera(size_px=(640, 360)), fps=FPS, seed=5)
+    video = tmp_path / "set.mp4"
+    write_clip(clip, video, seed=5)
+    result = analyse_track(load_or_extract(video, model_path, people=1),
+                           get_exercise("hamstring-set"))
+    # ~16 s in position: a 5 s hold, 3 s relax, a second 5 s hold, then too little time left
+    assert result.count == 2
