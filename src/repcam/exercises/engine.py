@@ -69,8 +69,8 @@ def position_ok(spec: ExerciseSpec, frame: AngleFrame, *, moving: bool = False) 
     return needed <= {joint.name for joint in frame.in_frame}
 
 
-class RepAnalyser:
-    """Feed `AngleFrame`s in time order; get the events of each frame back."""
+class AnalyserState:
+    """What every analyser shows the outside world: phase, counts, reps, progress."""
 
     def __init__(self, spec: ExerciseSpec, side: str | None = None) -> None:
         if side not in (None, *SIDES):
@@ -82,6 +82,15 @@ class RepAnalyser:
         self.counts_by_side: dict[str, int] = dict.fromkeys(SIDES, 0)
         self.reps: list[RepMetrics] = []
         self.progress = 0.0
+        self._side = side or "left"
+        self._faults = FaultMonitor(spec)
+
+
+class RepAnalyser(AnalyserState):
+    """Feed `AngleFrame`s in time order; get the events of each frame back."""
+
+    def __init__(self, spec: ExerciseSpec, side: str | None = None) -> None:
+        super().__init__(spec, side)
         self._t = spec.thresholds
         self._start_deg: dict[str, float] = {}
         self._roms: list[float] = []
@@ -89,12 +98,10 @@ class RepAnalyser:
         self._last_seen_ms: float | None = None
         self._first_ms: float | None = None
         self._last_bottom_ms = 0.0
-        self._side = side or "left"
         self._rest_signals: dict[str, float] = {}
         self._back_since_ms: float | None = None
         self._rest_progress = math.inf
         self._rep: _Rep | None = None
-        self._faults = FaultMonitor(spec)
 
     # -- the learned range -------------------------------------------------------------
     @property

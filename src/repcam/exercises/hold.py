@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from repcam.exercises.engine import position_ok
+from repcam.exercises.engine import AnalyserState, position_ok
 from repcam.exercises.events import (
     Event,
     FaultDetected,
@@ -21,32 +21,21 @@ from repcam.exercises.events import (
     RepStarted,
     TopReached,
 )
-from repcam.exercises.faults import FaultMonitor
 from repcam.exercises.spec import ExerciseSpec, Phase, RepContext, signal_value
-from repcam.kinematics import SIDES, AngleFrame
+from repcam.kinematics import AngleFrame
 
 RELAX_MS = 3000.0
 MAX_DRIFT_DEG = 10.0  # moving the knee more than this during a hold leaves the position
 LEFT_POSITION = "left_position"
 
 
-class HoldAnalyser:
+class HoldAnalyser(AnalyserState):
     def __init__(self, spec: ExerciseSpec, side: str | None = None) -> None:
-        if side not in (None, *SIDES):
-            raise ValueError(f"side must be left, right or None, got {side!r}")
-        self.spec = spec
-        self.forced_side = side
-        self.phase = Phase.SETUP
-        self.count = 0
-        self.counts_by_side: dict[str, int] = dict.fromkeys(SIDES, 0)
-        self.reps: list[RepMetrics] = []
-        self.progress = 0.0
+        super().__init__(spec, side)
         self._since_ms = 0.0
         self._last_ms: float | None = None
         self._held_ms = 0.0
         self._anchor_deg = math.nan
-        self._side = side or "left"
-        self._faults = FaultMonitor(spec)
 
     def _value(self, frame: AngleFrame) -> float:
         return signal_value(frame, self.spec.signal.angle, self._side)
