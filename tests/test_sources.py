@@ -66,3 +66,17 @@ def test_a_truncated_video_reads_what_is_there(tmp_path, small_video):
         return  # a cut that loses the header is refused with a message: fine too
     assert 0 < len(frames) <= 20
     assert cv2.__version__
+
+
+def test_a_live_source_hands_over_the_newest_frame_and_counts_drops(small_video):
+    # A file opened as a live stream is read as fast as it decodes; a slow consumer
+    # must get the newest frames, never a growing backlog.
+    source = LiveSource(str(small_video))
+    delivered = []
+    for frame in source:
+        delivered.append(frame)
+        time.sleep(0.05)
+    assert len(delivered) + source.dropped_frames == 20
+    assert source.dropped_frames > 0
+    indices = [f.index for f in delivered]
+    assert indices == sorted(indices) and indices[-1] == 19

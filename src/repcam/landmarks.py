@@ -48,22 +48,6 @@ class Joint(IntEnum):
     RIGHT_FOOT_INDEX = 32
 
 
-# Bones drawn by the overlay and the synthetic renderer.
-_SIDE_BONES = (
-    ("SHOULDER", "ELBOW"), ("ELBOW", "WRIST"), ("SHOULDER", "HIP"), ("HIP", "KNEE"),
-    ("KNEE", "ANKLE"), ("ANKLE", "HEEL"), ("HEEL", "FOOT_INDEX"), ("ANKLE", "FOOT_INDEX"),
-)
-SKELETON: tuple[tuple[Joint, Joint], ...] = (
-    *(
-        (Joint[f"{side}_{a}"], Joint[f"{side}_{b}"])
-        for side in ("LEFT", "RIGHT")
-        for a, b in _SIDE_BONES
-    ),
-    (Joint.LEFT_SHOULDER, Joint.RIGHT_SHOULDER),
-    (Joint.LEFT_HIP, Joint.RIGHT_HIP),
-)
-
-
 @dataclass(frozen=True)
 class Landmarks:
     """One person in one frame.

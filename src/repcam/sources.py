@@ -150,10 +150,6 @@ class LiveSource:
         finally:
             self.close()
 
-    @property
-    def ended(self) -> bool:
-        return self._ended
-
     def close(self) -> None:
         self._stopped = True
         if self._thread.is_alive() and threading.current_thread() is not self._thread:

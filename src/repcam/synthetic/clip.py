@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from repcam.landmark_cache import LandmarkTrack
 from repcam.landmarks import Landmarks, PoseFrame
 from repcam.synthetic.body import BodyPose, Camera, Leg, to_landmarks, world_points
 from repcam.synthetic.motions import MOTIONS, RepPlan, Timeline, TruthRep, build_timeline
@@ -31,10 +30,6 @@ class SyntheticClip:
     @property
     def truth(self) -> tuple[TruthRep, ...]:
         return self.timeline.reps
-
-    def track(self) -> LandmarkTrack:
-        fps = 1000.0 / (self.frames[1].timestamp_ms - self.frames[0].timestamp_ms)
-        return LandmarkTrack(self.frames, fps, f"synthetic:{self.exercise}", "synthetic")
 
 
 def fit_camera(poses: list[BodyPose], camera: Camera) -> Camera:
