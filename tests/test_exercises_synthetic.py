@@ -13,6 +13,9 @@ ALL = list(EXERCISES)
 MOVING = [name for name in ALL if EXERCISES[name].kind == "reps"]
 # Faults only a front view shows; the synthetic body has no knee width or pelvis roll.
 FRONT_ONLY = {"knee_width", "pelvis_tilt"}
+# The many parametrised cases run at 15 fps to keep CI short; frame-rate independence has
+# its own test below.
+FPS = 15.0
 
 
 def spec_faults(name: str) -> list[str]:
@@ -53,7 +56,7 @@ def test_half_reps_are_flagged_not_counted(exercise):
     # Half of a single-leg bridge is the leg half straightened (0.5 is the two-foot bridge).
     half = 0.75 if exercise == "single-leg-bridge" else 0.5
     reps = [RepPlan(), RepPlan(), RepPlan(depth=half), RepPlan()]
-    result = run(synthesize(exercise, reps))
+    result = run(synthesize(exercise, reps, fps=FPS))
     assert result.count == 3
     partial = result.faults("partial")
     assert len(partial) == 1
@@ -66,7 +69,7 @@ def test_half_reps_are_flagged_not_counted(exercise):
 )
 def test_each_fault_is_found_on_its_rep_only(exercise, fault):
     reps = [RepPlan(), RepPlan(fault=fault), RepPlan()]
-    result = run(synthesize(exercise, reps))
+    result = run(synthesize(exercise, reps, fps=FPS))
     assert result.count == 3
     found = result.form_faults()
     assert [f.fault for f in found] == [fault]
@@ -77,7 +80,7 @@ def test_each_fault_is_found_on_its_rep_only(exercise, fault):
 @pytest.mark.parametrize("exercise", MOVING)
 def test_noise_and_dropped_frames_do_not_change_the_count(exercise):
     disturbance = Disturbance(noise_px=1.5, dropout_rate=0.05)
-    result = run(synthesize(exercise, [RepPlan()] * 3, disturbance=disturbance, seed=3))
+    result = run(synthesize(exercise, [RepPlan()] * 3, disturbance=disturbance, seed=3, fps=FPS))
     assert result.count == 3
     assert result.form_faults() == []
 
@@ -89,7 +92,7 @@ def test_noise_and_dropped_frames_do_not_change_the_count(exercise):
     ids=["other-side", "mirrored", "yaw-25"],
 )
 def test_camera_side_mirror_and_angle(exercise, camera):
-    result = run(synthesize(exercise, [RepPlan()] * 3, camera=camera))
+    result = run(synthesize(exercise, [RepPlan()] * 3, camera=camera, fps=FPS))
     assert result.count == 3
     assert result.form_faults() == []
 
