@@ -32,6 +32,8 @@ def render(
     hold: Annotated[float, typer.Option(help="Seconds held at the top.")] = 3.0,
     fault: Annotated[str | None, typer.Option(help="NAME[:SIZE], on the middle rep.")] = None,
     partial: Annotated[bool, typer.Option(help="Make the last rep a half-rep.")] = False,
+    fatigue: Annotated[float, typer.Option(min=0, max=2, help="Later reps slower and "
+                                           "shallower (0 none, 1 typical).")] = 0.0,
     side: Annotated[str, typer.Option(help="The working leg.")] = "left",
     camera_side: Annotated[str, typer.Option(help="Which side the camera films.")] = "left",
     view_yaw: Annotated[float, typer.Option("--view-yaw", help="Degrees off side-on.")] = 0.0,
@@ -41,7 +43,7 @@ def render(
     seed: Annotated[int, typer.Option()] = 0,
 ) -> None:
     """Render a synthetic patient doing an exercise; writes the clip and CLIP.truth.json."""
-    from repcam.synthetic import MOTIONS, Camera, RepPlan, synthesize
+    from repcam.synthetic import MOTIONS, Camera, RepPlan, fatigued, synthesize
     from repcam.synthetic.video import write_clip
 
     if exercise not in MOTIONS:
@@ -58,6 +60,7 @@ def render(
         plans[middle] = RepPlan(hold_s=hold, side=side, fault=fault_name, fault_size=fault_size)
     if partial:
         plans[-1] = RepPlan(hold_s=hold, side=side, depth=0.5)
+    plans = fatigued(plans, fatigue) if fatigue else plans
     camera = Camera(side=camera_side, yaw_deg=view_yaw, size_px=(width, height))
     clip = synthesize(exercise, plans, camera=camera, fps=fps, seed=seed)
     truth = write_clip(clip, out, seed=seed)

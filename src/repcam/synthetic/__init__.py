@@ -2,6 +2,7 @@
 
 from repcam.synthetic.body import Camera
 from repcam.synthetic.clip import Disturbance, SyntheticClip, synthesize
-from repcam.synthetic.motions import MOTIONS, RepPlan
+from repcam.synthetic.motions import MOTIONS, RepPlan, fatigued
 
-__all__ = ["MOTIONS", "Camera", "Disturbance", "RepPlan", "SyntheticClip", "synthesize"]
+__all__ = ["MOTIONS", "Camera", "Disturbance", "RepPlan", "SyntheticClip", "fatigued",
+           "synthesize"]

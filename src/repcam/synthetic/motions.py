@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from repcam.synthetic import poses
 from repcam.synthetic.body import BodyPose, Leg
@@ -28,6 +28,18 @@ class RepPlan:
     fault_size: float | None = None
     side: str = "left"
     floor: float = 0.0  # progress between reps (stay up and alternate legs: 0.5)
+
+
+def fatigued(plans: list[RepPlan], amount: float = 1.0) -> list[RepPlan]:
+    """Later reps of a set slower and shallower: by the last rep lifting takes
+    `1 + 0.4 * amount` times as long and reaches `1 - 0.12 * amount` of the range."""
+    last = max(len(plans) - 1, 1)
+    return [
+        replace(plan, lift_s=plan.lift_s * (1 + 0.4 * amount * i / last),
+                lower_s=plan.lower_s * (1 + 0.2 * amount * i / last),
+                depth=plan.depth * (1 - 0.12 * amount * i / last))
+        for i, plan in enumerate(plans)
+    ]
 
 
 @dataclass(frozen=True)
