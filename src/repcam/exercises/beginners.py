@@ -19,6 +19,11 @@ KNEES_IN_LINE = FaultRule(
     "knee_forward", "keep your knees in line",
     lambda f, c: f.side("thigh_angle", c.side) > 20.0,
 )
+BACK_ARCHING = FaultRule(
+    # Lying face down: the chest rising from the floor shows as the trunk lifting.
+    "back_arching", "don't let your back arch",
+    lambda f, c: f.near("trunk_rise") - c.start_signals[f"trunk_rise_{f.near_side}"] > 12.0,
+)
 UPPER_BODY_STILL = FaultRule(
     "trunk_sway", "keep your upper body still",
     lambda f, c: abs(f.near("trunk_lean") - c.start_signals[f"trunk_lean_{f.near_side}"]) > 10.0
@@ -71,12 +76,7 @@ PRONE_CURL = ExerciseSpec(
     signal=Signal("knee_flexion", "moving", 0.0, 40.0, 40.0, 90.0, 150.0),
     hold_ms=3000.0,
     required_joints=("HIP", "KNEE"),
-    faults=(
-        FaultRule(
-            "back_arching", "don't let your back arch",
-            lambda f, c: f.near("trunk_rise") - c.start_signals[f"trunk_rise_{f.near_side}"] > 12.0,
-        ),
-    ),
+    faults=(BACK_ARCHING,),
     partial_cue="bring your heel higher",
 )
 

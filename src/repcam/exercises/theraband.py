@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from repcam.exercises.spec import ExerciseSpec, FaultRule, RepRule, Signal
+from repcam.exercises.beginners import BACK_ARCHING
+from repcam.exercises.spec import ExerciseSpec, RepRule, Signal
 from repcam.kinematics import Posture
 
 SEATED_BAND_CURL = ExerciseSpec(
@@ -31,12 +32,7 @@ PRONE_BAND_CURL = ExerciseSpec(
     postures=frozenset({Posture.LYING_PRONE}),
     signal=Signal("knee_flexion", "moving", 0.0, 40.0, 40.0, 90.0, 150.0),
     hold_ms=3000.0,
-    faults=(
-        FaultRule(
-            "back_arching", "don't let your back arch",
-            lambda f, c: f.near("trunk_rise") - c.start_signals[f"trunk_rise_{f.near_side}"] > 12.0,
-        ),
-    ),
+    faults=(BACK_ARCHING,),
     rep_rules=(
         RepRule("leg_dropped", "lower the leg slowly",
                 lambda rep: rep.lower_ms < max(0.7 * rep.lift_ms, 600.0)),
