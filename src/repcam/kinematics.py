@@ -195,7 +195,12 @@ def classify_posture(signals: Mapping[str, float], near: str, chirality: float,
 def raw_signals(person: Landmarks, chirality: float,
                 min_visibility: float = VISIBLE) -> dict[str, float]:
     """Every named angle; angles whose joints are seen less than `min_visibility` are NaN."""
-    signals = geometric_signals(person, chirality)
+    return mask_unseen(geometric_signals(person, chirality), person, min_visibility)
+
+
+def mask_unseen(geometry: dict[str, float], person: Landmarks,
+                min_visibility: float = VISIBLE) -> dict[str, float]:
+    signals = dict(geometry)
     visibility = person.visibility
     for side in SIDES:
         for angle in ANGLES:
@@ -314,10 +319,11 @@ class Kinematics:
                               image_size_px=image_size_px)
         chirality = self._vote(self._chirality_votes, estimate_chirality(person))
         near = self._vote(self._side_votes, camera_side(person))
-        raw = raw_signals(person, chirality)
+        # The coarse posture may use faintly seen joints (a guess is good enough for it);
+        # the measured angles may not.
+        geometry = geometric_signals(person, chirality)
+        raw = mask_unseen(geometry, person)
         smoothed = {name: self._filter(name)(value, timestamp_ms) for name, value in raw.items()}
-        # The coarse posture may use faintly seen joints: a guess is good enough for it.
-        geometry = geometric_signals(person, chirality or 1.0)
         return AngleFrame(
             timestamp_ms=timestamp_ms,
             signals=smoothed,
