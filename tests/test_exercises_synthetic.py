@@ -228,3 +228,13 @@ def test_hamstring_set_flags_a_straight_or_bent_knee_and_does_not_time_it():
 def test_another_movement_is_not_counted_as_a_bridge():
     # A prone curl is not a bridge: wrong posture, nothing counts.
     assert run(synthesize("prone-curl", [RepPlan()] * 3), exercise="bridge").count == 0
+
+
+def test_the_hold_is_announced_once_per_rep_that_meets_its_target():
+    from repcam.exercises.events import HoldCompleted
+
+    result = run(synthesize("bridge", [RepPlan(hold_s=4.0), RepPlan(hold_s=0.5),
+                                       RepPlan(hold_s=4.0)], fps=FPS))
+    announced = [e for e in result.events if isinstance(e, HoldCompleted)]
+    assert len(announced) == 2
+    assert all(e.held_ms >= 3000.0 for e in announced)

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 from repcam.errors import NoPersonError
 from repcam.landmark_cache import LandmarkTrack
-from repcam.landmarks import PoseFrame
 from repcam.pose import PoseEstimator
 from repcam.sources import VideoFileSource
-
-
-def iter_pose_frames(
-    source: VideoFileSource, estimator: PoseEstimator
-) -> Iterator[tuple[object, PoseFrame]]:
-    for frame in source:
-        yield frame, estimator.detect(frame.image_bgr, frame.timestamp_ms)
 
 
 def extract_track(
@@ -30,8 +22,8 @@ def extract_track(
     source = VideoFileSource(video)
     frames = []
     with PoseEstimator(model_path, num_poses=num_poses) as estimator:
-        for frame, pose in iter_pose_frames(source, estimator):
-            frames.append(pose)
+        for frame in source:
+            frames.append(estimator.detect(frame.image_bgr, frame.timestamp_ms))
             on_frame(frame.index)
     track = LandmarkTrack(tuple(frames), source.info.fps, str(video), model_path.name)
     if track.detection_rate == 0.0:

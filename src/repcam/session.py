@@ -21,7 +21,7 @@ from repcam.kinematics import (
     classify_posture,
     estimate_chirality,
     geometric_signals,
-    raw_signals,
+    mask_unseen,
 )
 from repcam.landmarks import Landmarks, PoseFrame
 from repcam.tracking import PersonSelector
@@ -32,9 +32,10 @@ def start_position_match(spec: ExerciseSpec):
 
     def suitability(person: Landmarks) -> float:
         chirality = estimate_chirality(person) or 1.0
-        signals = raw_signals(person, chirality)
+        geometry = geometric_signals(person, chirality)
+        signals = mask_unseen(geometry, person)
         near = camera_side(person)
-        posture = classify_posture(geometric_signals(person, chirality), near, chirality, person)
+        posture = classify_posture(geometry, near, chirality, person)
         angles = AngleFrame(0.0, signals, person, near)
         sides = SIDES if spec.signal.side_mode == "moving" else (near,)
         plausible = any(

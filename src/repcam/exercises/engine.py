@@ -47,7 +47,6 @@ class _Rep:
     samples: list[tuple[float, float]] = field(default_factory=list)
     counted: bool = False
     live_hold_ms: float = 0.0
-    hold_announced: bool = False
     highest_signals: dict[str, float] = field(default_factory=dict)
 
     def note(self, signals: Mapping[str, float]) -> None:
@@ -269,11 +268,11 @@ class RepAnalyser(AnalyserState):
         assert rep is not None
         if self.spec.hold_ms <= 0 or len(rep.samples) < 2:
             return []
+        before = rep.live_hold_ms
         if value >= rep.peak_deg - self._hold_band():
             rep.live_hold_ms += t - rep.samples[-2][0]
         events: list[Event] = [HoldProgress(t, rep.live_hold_ms, self.spec.hold_ms)]
-        if rep.live_hold_ms >= self.spec.hold_ms and not rep.hold_announced:
-            rep.hold_announced = True
+        if before < self.spec.hold_ms <= rep.live_hold_ms:  # the moment the target is met
             events.append(HoldCompleted(t, rep.live_hold_ms))
         return events
 
