@@ -1,22 +1,43 @@
-"""Offline analysis of a recorded video: landmarks (cached) -> session -> per-rep results."""
+"""Analysis of one recorded set: landmarks -> session -> per-rep results, angle trace, verdict."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import numpy as np
 import platformdirs
 
 from repcam.exercises import ExerciseSpec
-from repcam.exercises.events import FaultDetected, PositionLost, RepMetrics
-from repcam.kinematics import View
+from repcam.exercises.events import Event, FaultDetected, PositionLost, RepMetrics
+from repcam.exercises.spec import signal_value
+from repcam.kinematics import SIDES, AngleFrame, Posture, View
 from repcam.landmark_cache import LandmarkTrack
+from repcam.landmarks import Joint, PoseFrame
+from repcam.progression import SetVerdict, judge_set
 from repcam.session import ExerciseSession
 
 DEFAULT_PEOPLE = 2  # look for two, so a partner or passer-by cannot hide the exerciser
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a result cannot be trusted: `kind` is nobody, wrong_view, cut_off or no_start."""
+
+    kind: str
+    message: str
+
+
+@dataclass(frozen=True)
+class AngleTrace:
+    """The angles a report plots, per frame (NaN where nobody was tracked)."""
+
+    times_s: np.ndarray
+    series: dict[str, np.ndarray]  # e.g. "hip_line_left" -> degrees per frame
 
 
 @dataclass(frozen=True)
@@ -31,7 +52,11 @@ class AnalysisResult:
     faults: tuple[FaultDetected, ...]
     counts_by_side: dict[str, int]
     view: str
+    target_reps: int
+    verdict: SetVerdict
+    problem: Problem | None = None  # why the result cannot be trusted, if it cannot
     warnings: tuple[str, ...] = field(default=())
+    trace: AngleTrace | None = field(default=None, compare=False, repr=False)
 
     @property
     def count(self) -> int:
@@ -39,71 +64,167 @@ class AnalysisResult:
 
     def to_dict(self) -> dict:
         data = asdict(self)
+        data.pop("trace")
         data["count"] = self.count
         data["reps"] = [{**asdict(r), "rom_deg": r.rom_deg, "hold_met": r.hold_met}
                         for r in self.reps]
+        data["verdict"] = {**asdict(self.verdict), "sentence": self.verdict.sentence()}
         return data
 
 
-def cache_path(video: Path, model_path: Path, people: int) -> Path:
-    """Where a video's landmarks are cached: keyed by the file's identity and the model."""
+def video_key(video: Path, model_path: Path, people: int) -> str:
+    """A video's identity for caching: its path, size and mtime, and the model."""
     stat = video.stat()
-    key = f"{video.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{model_path.name}|{people}"
+    return f"{video.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{model_path.name}|{people}"
+
+
+def cache_path(key: str) -> Path:
     digest = hashlib.sha256(key.encode()).hexdigest()[:20]
     return Path(platformdirs.user_cache_dir("repcam")) / "landmarks" / f"{digest}.npz"
+
+
+def load_cached(key: str, *places: Path) -> LandmarkTrack | None:
+    """The landmarks of `key` from the first place that holds them (broken caches are dropped)."""
+    for path in (*places, cache_path(key)):
+        if not path.exists():
+            continue
+        try:
+            track = LandmarkTrack.load(path)
+        except (ValueError, OSError, KeyError):
+            path.unlink(missing_ok=True)  # a stale or broken cache is rebuilt
+            continue
+        if track.key == key:
+            return track
+    return None
+
+
+def store(track: LandmarkTrack, *places: Path) -> None:
+    for path in (*places, cache_path(track.key)):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            track.save(path)
+        except OSError:
+            pass  # a read-only cache only costs time
 
 
 def load_or_extract(video: Path, model_path: Path, *, people: int = DEFAULT_PEOPLE,
                     on_frame: Callable[[int], None] = lambda index: None) -> LandmarkTrack:
     from repcam.pipeline import extract_track
 
-    cached = cache_path(video, model_path, people)
-    if cached.exists():
-        try:
-            return LandmarkTrack.load(cached)
-        except (ValueError, OSError, KeyError):
-            cached.unlink(missing_ok=True)  # a stale or broken cache is rebuilt
-    track = extract_track(video, model_path, num_poses=people, on_frame=on_frame)
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        track.save(cached)
-    except OSError:
-        pass  # a read-only cache only costs time
+    key = video_key(video, model_path, people)
+    track = load_cached(key)
+    if track is None:
+        track = extract_track(video, model_path, num_poses=people, on_frame=on_frame)
+        track = dataclasses.replace(track, key=key)
+        store(track)
     return track
 
 
-def analyse_track(track: LandmarkTrack, spec: ExerciseSpec, *,
-                  side: str | None = None) -> AnalysisResult:
-    session = ExerciseSession(spec, side)
-    faults: list[FaultDetected] = []
-    views: Counter[View] = Counter()
-    lost = 0
-    for pose in track.frames:
-        angles, events = session.process(pose)
+def traced_signals(spec: ExerciseSpec) -> tuple[str, ...]:
+    angles = (spec.signal.angle, *spec.form_signals)
+    return tuple(f"{angle}_{side}" for angle in angles for side in SIDES)
+
+
+CUT_OFF_SHARE = 0.3  # the exercise's joints out of frame this often: the video is cut off
+
+
+class SetAnalysis:
+    """One recorded set, fed frame by frame; `result()` folds it into an `AnalysisResult`."""
+
+    def __init__(self, spec: ExerciseSpec, *, side: str | None = None,
+                 target_reps: int | None = None) -> None:
+        self.spec = spec
+        self.session = ExerciseSession(spec, side)
+        self.target_reps = target_reps or spec.default_reps
+        self.faults: list[FaultDetected] = []
+        self._views: Counter[View] = Counter()
+        self.postures: Counter[Posture] = Counter()
+        self._names = traced_signals(spec)
+        self._times: list[float] = []
+        self._series: dict[str, list[float]] = {name: [] for name in self._names}
+        self._lost = 0
+        self._present = 0
+        self._cut_off = 0
+
+    def process(self, pose: PoseFrame) -> tuple[AngleFrame, list[Event]]:
+        angles, events = self.session.process(pose)
+        self._times.append(pose.timestamp_ms / 1000.0)
+        for name in self._names:
+            self._series[name].append(_traced_value(angles, name) if angles.present else np.nan)
         if angles.present:
-            views[angles.view] += 1
-        faults += [e for e in events if isinstance(e, FaultDetected)]
-        lost += sum(isinstance(e, PositionLost) for e in events)
-    end_ms = track.frames[-1].timestamp_ms if track.frames else 0.0
-    faults += [e for e in session.finish(end_ms) if isinstance(e, FaultDetected)]
-    analyser = session.analyser
-    view = views.most_common(1)[0][0] if views else View.UNKNOWN
-    return AnalysisResult(
-        exercise=spec.name, title=spec.title, source=track.source,
-        duration_s=end_ms / 1000.0, frames=len(track.frames),
-        detection_rate=track.detection_rate, reps=tuple(analyser.reps), faults=tuple(faults),
-        counts_by_side=dict(analyser.counts_by_side), view=view.value,
-        warnings=_warnings(spec, view, analyser.phase.value, len(analyser.reps), lost),
-    )
+            self._present += 1
+            self._views[angles.view] += 1
+            self.postures[angles.posture] += 1
+            self._cut_off += not self._required_in_frame(angles)
+        self.faults += [e for e in events if isinstance(e, FaultDetected)]
+        self._lost += sum(isinstance(e, PositionLost) for e in events)
+        return angles, events
+
+    def _required_in_frame(self, angles: AngleFrame) -> bool:
+        side = angles.near_side.upper()
+        return all(Joint[f"{side}_{name}"] in angles.in_frame
+                   for name in self.spec.required_joints)
+
+    def finish(self) -> list[Event]:
+        """The video ended: a counted rep still lowering is completed."""
+        end_ms = self._times[-1] * 1000.0 if self._times else 0.0
+        events = self.session.finish(end_ms)
+        self.faults += [e for e in events if isinstance(e, FaultDetected)]
+        return events
+
+    def result(self, source: str, detection_rate: float) -> AnalysisResult:
+        analyser = self.session.analyser
+        view = self._views.most_common(1)[0][0] if self._views else View.UNKNOWN
+        times = np.array(self._times)
+        problem = self._problem(view, analyser.phase.value, len(analyser.reps))
+        return AnalysisResult(
+            exercise=self.spec.name, title=self.spec.title, source=source,
+            duration_s=float(times[-1]) if len(times) else 0.0, frames=len(times),
+            detection_rate=detection_rate, reps=tuple(analyser.reps),
+            faults=tuple(self.faults), counts_by_side=dict(analyser.counts_by_side),
+            view=view.value, target_reps=self.target_reps,
+            verdict=judge_set(analyser.reps, self.spec, self.target_reps),
+            problem=problem, warnings=self._warnings(),
+            trace=AngleTrace(times, {k: np.array(v) for k, v in self._series.items()}),
+        )
+
+    def _problem(self, view: View, phase: str, count: int) -> Problem | None:
+        """The one thing that makes this result unreliable, in words a person can act on."""
+        spec = self.spec
+        if self._present == 0:
+            return Problem("nobody", "Nobody was found in the video. Film the whole body, "
+                           "side-on, in good light, 2-3 m from the camera.")
+        if view is View.FRONT and spec.view is View.SIDE:
+            return Problem("wrong_view", f"The video looks filmed from the front; the "
+                           f"{spec.title.lower()} needs a side-on view. Film again with the "
+                           "camera to the person's side.")
+        if self._cut_off > CUT_OFF_SHARE * self._present:
+            share = self._cut_off / self._present
+            return Problem("cut_off", f"The person is cut off by the edge of the picture in "
+                           f"{share:.0%} of the frames. Move the camera back so the whole "
+                           "body is in view.")
+        if count == 0 and phase == "setup":
+            return Problem("no_start", f"The start position of the {spec.title.lower()} "
+                           f"was never seen. {spec.setup}")
+        return None
+
+    def _warnings(self) -> tuple[str, ...]:
+        if self._lost:
+            return (f"The person or the position was lost {self._lost} time(s) during the "
+                    "video.",)
+        return ()
 
 
-def _warnings(spec: ExerciseSpec, view: View, phase: str, count: int, lost: int) -> tuple[str, ...]:
-    notes = []
-    if view is View.FRONT and spec.view is View.SIDE:
-        notes.append("The video looks filmed from the front; film side-on for this exercise.")
-    if count == 0 and phase == "setup":
-        notes.append(f"The start position of the {spec.title.lower()} was never seen: "
-                     f"{spec.setup}")
-    if lost:
-        notes.append(f"The person or the position was lost {lost} time(s) during the video.")
-    return tuple(notes)
+def analyse_track(track: LandmarkTrack, spec: ExerciseSpec, *, side: str | None = None,
+                  target_reps: int | None = None) -> AnalysisResult:
+    """Replay a clip's landmarks through one exercise (no video needed)."""
+    analysis = SetAnalysis(spec, side=side, target_reps=target_reps)
+    for pose in track.frames:
+        analysis.process(pose)
+    analysis.finish()
+    return analysis.result(track.source, track.detection_rate)
+
+
+def _traced_value(angles: AngleFrame, name: str) -> float:
+    angle, side = name.rsplit("_", 1)
+    return signal_value(angles, angle, side)

@@ -31,3 +31,9 @@ class NoPersonError(RepcamError):
     """Nobody (or not the needed joints) was found in the footage."""
 
     exit_code = 4
+
+
+class UnreliableVideoError(RepcamError):
+    """The video was analysed, but how it was filmed makes the result untrustworthy."""
+
+    exit_code = 5

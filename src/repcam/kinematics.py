@@ -71,6 +71,7 @@ class SideAngle:
     name: str
     joints: tuple[str, ...]
     compute: Callable[[dict[str, np.ndarray], float], float]
+    vertex: str  # the joint where the angle is drawn
 
 
 def _knee_flexion(p: dict[str, np.ndarray], c: float) -> float:
@@ -107,13 +108,13 @@ def _trunk_rise(p: dict[str, np.ndarray], c: float) -> float:
 
 
 ANGLES: tuple[SideAngle, ...] = (
-    SideAngle("knee_flexion", ("HIP", "KNEE", "ANKLE"), _knee_flexion),
-    SideAngle("hip_line", ("SHOULDER", "HIP", "KNEE"), _hip_line),
-    SideAngle("trunk_lean", ("SHOULDER", "HIP"), _trunk_lean),
-    SideAngle("trunk_rise", ("SHOULDER", "HIP"), _trunk_rise),
-    SideAngle("thigh_angle", ("HIP", "KNEE"), _thigh_angle),
-    SideAngle("shin_angle", ("KNEE", "ANKLE"), _shin_angle),
-    SideAngle("line_lean", ("SHOULDER", "KNEE"), _line_lean),
+    SideAngle("knee_flexion", ("HIP", "KNEE", "ANKLE"), _knee_flexion, "KNEE"),
+    SideAngle("hip_line", ("SHOULDER", "HIP", "KNEE"), _hip_line, "HIP"),
+    SideAngle("trunk_lean", ("SHOULDER", "HIP"), _trunk_lean, "HIP"),
+    SideAngle("trunk_rise", ("SHOULDER", "HIP"), _trunk_rise, "HIP"),
+    SideAngle("thigh_angle", ("HIP", "KNEE"), _thigh_angle, "HIP"),
+    SideAngle("shin_angle", ("KNEE", "ANKLE"), _shin_angle, "KNEE"),
+    SideAngle("line_lean", ("SHOULDER", "KNEE"), _line_lean, "KNEE"),
 )
 SIGNAL_NAMES: tuple[str, ...] = (
     *(f"{a.name}_{s}" for a in ANGLES for s in SIDES),

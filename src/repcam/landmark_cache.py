@@ -20,6 +20,7 @@ class LandmarkTrack:
     fps: float
     source: str
     model: str
+    key: str = ""  # identity of the video and model it was made from (see analysis.video_key)
 
     @property
     def detection_rate(self) -> float:
@@ -45,7 +46,7 @@ class LandmarkTrack:
             timestamps_ms=np.array([f.timestamp_ms for f in self.frames], np.float64),
             count=np.array([len(f.people) for f in self.frames], np.int8),
             image_px=image, world_m=world, visibility=visibility, size_px=size,
-            fps=self.fps, source=self.source, model=self.model,
+            fps=self.fps, source=self.source, model=self.model, key=self.key,
         )
 
     @classmethod
@@ -69,4 +70,5 @@ class LandmarkTrack:
                 )
                 for i, t in enumerate(data["timestamps_ms"])
             )
-            return cls(frames, float(data["fps"]), str(data["source"]), str(data["model"]))
+            key = str(data["key"]) if "key" in data else ""
+            return cls(frames, float(data["fps"]), str(data["source"]), str(data["model"]), key)

@@ -93,7 +93,7 @@ class PoseEstimator:
         # VIDEO mode needs strictly increasing integer timestamps.
         stamp = max(round(timestamp_ms), self._last_timestamp_ms + 1)
         self._last_timestamp_ms = stamp
-        rgb = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB)
+        rgb = cv2.cvtColor(_model_sized(image_bgr), cv2.COLOR_BGR2RGB)
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
         # MediaPipe logs at the first frames and once later (a NORM_RECT warning on
         # non-square frames); two dup2 calls per frame cost microseconds.
@@ -107,6 +107,17 @@ class PoseEstimator:
             )
         )
         return PoseFrame(timestamp_ms, people, width, height)
+
+
+MODEL_MAX_SIDE = 1280  # the model sees 256x256: 4K frames are shrunk first, cheaply
+
+
+def _model_sized(image: np.ndarray) -> np.ndarray:
+    """Landmarks come back normalised, so a smaller copy gives the same pixel positions."""
+    scale = MODEL_MAX_SIDE / max(image.shape[:2])
+    if scale >= 1.0:
+        return image
+    return cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
 
 
 def _to_landmarks(normalized, world, width: int, height: int) -> Landmarks:

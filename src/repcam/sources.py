@@ -7,6 +7,7 @@ that always keeps only the newest frame, so latency never grows when processing 
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
 from collections.abc import Iterator
@@ -178,3 +179,35 @@ def open_source(spec: str | int | Path, *, as_camera: bool = False):
     if isinstance(spec, int) or text.isdigit() or "://" in text:
         return LiveSource(spec if isinstance(spec, int) else text)
     return VideoFileSource(text, realtime=as_camera)
+
+
+def prefetched(frames: Iterator[Frame] | VideoFileSource, depth: int = 8) -> Iterator[Frame]:
+    """Decode ahead in a thread (OpenCV releases the GIL), so decoding overlaps analysis."""
+    buffer: queue.Queue[Frame | BaseException | None] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def decode() -> None:
+        try:
+            for frame in frames:
+                while not stop.is_set():
+                    try:
+                        buffer.put(frame, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            buffer.put(None)
+        except BaseException as error:  # handed to the consumer, raised there
+            buffer.put(error)
+
+    thread = threading.Thread(target=decode, daemon=True, name="repcam-decode")
+    thread.start()
+    try:
+        while (item := buffer.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join(timeout=2.0)

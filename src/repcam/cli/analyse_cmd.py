@@ -1,8 +1,10 @@
-"""`repcam analyse VIDEO --exercise NAME`: what happened, rep by rep."""
+"""`repcam analyse VIDEO... --exercise NAME [--out DIR]`: what happened, rep by rep."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -12,10 +14,14 @@ from rich.table import Table
 from repcam.cli.console import console, err_console, provision_model
 from repcam.cli.pose_cmd import ModelOption
 from repcam.exercises.registry import EXERCISES
+from repcam.exercises.spec import ExerciseSpec
 from repcam.models.catalog import DEFAULT_VARIANT
 
+AUTO = "auto"
+VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".mpg", ".mpeg"})
 ExerciseName = typer.Option(
-    "--exercise", "-e", help=f"One of: {', '.join(EXERCISES)}.", show_default=False
+    "--exercise", "-e", help=f"'{AUTO}' to recognise it, or one of: {', '.join(EXERCISES)}.",
+    show_default=False,
 )
 
 
@@ -24,40 +30,133 @@ def register(app: typer.Typer) -> None:
 
 
 def analyse(
-    video: Annotated[Path, typer.Argument(help="A recorded video of one set.")],
+    videos: Annotated[list[Path], typer.Argument(help="Recorded videos, or folders of them.")],
     exercise: Annotated[str, ExerciseName],
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Write annotated.mp4, reps.csv, session.json and report.html "
+        "here (one sub-folder per video when there are several).")] = None,
     stage: Annotated[int | None, typer.Option(help="Ball curls: stage 1, 2 or 3.")] = None,
     side: Annotated[str | None, typer.Option(help="left or right: the working leg.")] = None,
+    reps: Annotated[int | None, typer.Option(help="Target reps of the set.")] = None,
     model: ModelOption = DEFAULT_VARIANT,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
-    """Count reps, time holds and list form faults in a recorded video."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-    from repcam.analysis import analyse_track, load_or_extract
+    """Count reps, time holds and list form faults in recorded videos."""
     from repcam.errors import InputError
     from repcam.exercises.registry import UnknownExercise, get_exercise
-    from repcam.sources import VideoFileSource
 
-    try:
-        spec = get_exercise(exercise, stage)
-    except UnknownExercise as error:
-        raise InputError(str(error)) from None
     if side not in (None, "left", "right"):
         raise InputError(f"--side must be left or right, not '{side}'.")
-    info = VideoFileSource(video).info
+    try:
+        spec = None if exercise == AUTO else get_exercise(exercise, stage)
+    except UnknownExercise as error:
+        raise InputError(str(error)) from None
+    files = expand_videos(videos)
     model_path = provision_model(model)
-    with Progress("{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=err_console, transient=True, disable=as_json) as progress:
-        task = progress.add_task(f"pose: {video.name}", total=info.frame_count)
-        track = load_or_extract(
-            video, model_path, on_frame=lambda i: progress.update(task, completed=i + 1)
-        )
-    result = analyse_track(track, spec, side=side)
+    failures = []
+    for video in files:
+        target = out / video.stem if out is not None and len(files) > 1 else out
+        try:
+            analyse_one(video, spec, side, reps, model_path, target, as_json)
+        except Exception as error:
+            from repcam.errors import RepcamError
+
+            if not isinstance(error, RepcamError) or len(files) == 1:
+                raise
+            err_console.print(f"[bold red]{video.name}:[/] {error}", highlight=False)
+            failures.append(error)
+    if failures:
+        raise failures[0].__class__(f"{len(failures)} of {len(files)} videos had a problem "
+                                    "(see above).")
+
+
+def expand_videos(paths: list[Path]) -> list[Path]:
+    """Files as given; folders become the videos inside them, in name order."""
+    from repcam.errors import InputError
+
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() in VIDEO_SUFFIXES)
+            if not found:
+                raise InputError(f"The folder {path} holds no video files.")
+            files += found
+        else:
+            files.append(path)
+    return files
+
+
+def analyse_one(video: Path, spec: ExerciseSpec | None, side: str | None, reps: int | None,
+                model_path: Path, out: Path | None, as_json: bool) -> None:
+    """One video; `spec` None means recognise the exercise first."""
+    from repcam.errors import NoPersonError, UnreliableVideoError
+    from repcam.recorded import analyse_recording
+    from repcam.sources import VideoFileSource
+
+    info = VideoFileSource(video).info  # an unreadable file fails here, before any work
+    if spec is None:
+        spec = recognise_or_ask(video, model_path, info.frame_count)
+    with pose_progress(video, info.frame_count, info.fps, quiet=as_json) as on_frame:
+        recorded = analyse_recording(video, spec, model_path, out_dir=out, side=side,
+                                     target_reps=reps, on_frame=on_frame)
+    result = recorded.result
     if as_json:
         print(json.dumps(result.to_dict(), indent=2, default=str))
-        return
-    print_result(result, spec)
+    else:
+        print_result(result, spec)
+        if recorded.outputs:
+            console.print(f"Wrote {', '.join(p.name for p in recorded.outputs.values())} to "
+                          f"{out} (video codec: {recorded.codec}).", highlight=False)
+    if result.problem is not None:
+        error_type = NoPersonError if result.problem.kind == "nobody" else UnreliableVideoError
+        saved = " Results for what was analysed are saved." if recorded.outputs else ""
+        raise error_type(f"{video.name}: {result.problem.message}{saved}")
+
+
+def recognise_or_ask(video: Path, model_path: Path, frame_count: int | None):
+    from repcam.analysis import load_or_extract
+    from repcam.errors import InputError
+    from repcam.recognise import recognise
+
+    with pose_progress(video, frame_count, None, quiet=False) as on_frame:
+        track = load_or_extract(video, model_path, on_frame=on_frame)
+    recognition = recognise(track)
+    best = recognition.best
+    alike = f" (or {', '.join(recognition.look_alikes)}: it moves the same)" \
+        if recognition.look_alikes else ""
+    if not recognition.sure:
+        guesses = ", ".join(f"{c.spec.name} {c.score:.0%}" for c in recognition.candidates[:3])
+        raise InputError(f"Not sure which exercise {video.name} shows (best guesses: "
+                         f"{guesses}).", hint="Pass it with --exercise NAME.")
+    err_console.print(f"Recognised [bold]{best.spec.name}[/]{alike}: fit {best.score:.0%}, "
+                      f"{recognition.margin:.0%} ahead of the next exercise.", highlight=False)
+    return best.spec
+
+
+@contextlib.contextmanager
+def pose_progress(video: Path, total: int | None, fps: float | None,
+                  *, quiet: bool) -> Iterator[Callable[[int], None]]:
+    """A progress bar for one file: frames done, frames per second, speed vs real time, ETA."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TextColumn("{task.fields[rate]}"), TimeRemainingColumn(),
+                        console=err_console, transient=True, disable=quiet)
+    task = progress.add_task(video.name, total=total, rate="")
+
+    def on_frame(index: int) -> None:
+        speed = progress.tasks[0].speed or 0.0
+        rate = f"{speed:.1f} fps" + (f" ({speed / fps:.1f}x real time)" if fps and speed else "")
+        progress.update(task, completed=index + 1, rate=rate)
+
+    with progress:
+        yield on_frame
 
 
 EXTRA_COLUMNS = {"break_angle_deg": ("break °", 1.0), "controlled_ms": ("control s", 1000.0)}
@@ -89,6 +188,7 @@ def print_result(result, spec) -> None:
         f"{result.detection_rate:.0%} of frames, {result.view} view.",
         highlight=False,
     )
+    console.print(f"Dosage: {result.verdict.sentence()}", highlight=False)
     cues = {f.fault: f.cue for f in result.faults}
     for fault, cue in cues.items():
         console.print(f"  {fault}: \"{cue}\"", highlight=False)

@@ -16,7 +16,8 @@ from rich.progress import (
 
 from repcam.errors import RepcamError
 
-console = Console()
+# Piped output (a report saved to a file, CI logs) gets full-width tables, not 80 columns.
+console = Console(width=None if sys.stdout.isatty() else 120)
 err_console = Console(stderr=True)
 
 

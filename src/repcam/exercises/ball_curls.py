@@ -33,6 +33,7 @@ BALL_CURL_2 = ExerciseSpec(
     setup=BALL_CURL_1.setup + " Lift your hips and keep them up through the curl.",
     signal=BALL_CURL_1.signal,
     faults=(HIPS_UP,),
+    form_signals=("hip_line",),
     **_BASE,
 )
 BALL_CURL_3 = ExerciseSpec(
@@ -42,6 +43,7 @@ BALL_CURL_3 = ExerciseSpec(
     setup=BALL_CURL_2.setup + " One leg off the ball.",
     signal=Signal("knee_flexion", "moving", 0.0, 35.0, 40.0, 80.0, 140.0),
     faults=(HIPS_UP,),
+    form_signals=("hip_line",),
     per_side=True,
     **_BASE,
 )

@@ -63,6 +63,7 @@ HAMSTRING_CURL = ExerciseSpec(
     signal=Signal("knee_flexion", "moving", 0.0, 35.0, 45.0, 90.0, 150.0),
     hold_ms=3000.0,
     faults=(STAY_UPRIGHT, KNEES_IN_LINE),
+    form_signals=("trunk_lean", "thigh_angle"),
     partial_cue="bring your heel higher",
 )
 
@@ -77,6 +78,7 @@ PRONE_CURL = ExerciseSpec(
     hold_ms=3000.0,
     required_joints=("HIP", "KNEE"),
     faults=(BACK_ARCHING,),
+    form_signals=("trunk_rise",),
     partial_cue="bring your heel higher",
 )
 
@@ -90,6 +92,7 @@ BALL_SQUEEZE = ExerciseSpec(
     signal=Signal("knee_flexion", "moving", 40.0, 110.0, 10.0, 20.0, 60.0),
     hold_ms=3000.0,
     faults=(UPPER_BODY_STILL,),
+    form_signals=("trunk_lean",),
     partial_cue="squeeze the ball harder",
     notes="A small squeeze: the heel moves towards the glutes by 10-30 degrees.",
 )
@@ -107,6 +110,7 @@ BALL_SQUEEZE_SWING = ExerciseSpec(
         FaultRule(UPPER_BODY_STILL.name, UPPER_BODY_STILL.cue, UPPER_BODY_STILL.check,
                   phases=MOVING),
     ),
+    form_signals=("trunk_lean",),
     partial_cue="bring your knee up to hip height",
     out_label="swing forward",
     back_label="swing back",

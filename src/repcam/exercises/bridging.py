@@ -57,6 +57,7 @@ SINGLE_LEG_BRIDGE = ExerciseSpec(
     signal=Signal("knee_extension", "moving", 40.0, 125.0, 35.0, 70.0, 130.0),
     hold_ms=3000.0,
     faults=(HIPS_DROP, PELVIS_LEVEL),
+    form_signals=("hip_line",),
     partial_cue="straighten the lifted leg",
     per_side=True,
     notes="Counted per side; staying up and alternating legs counts each leg's lift.",

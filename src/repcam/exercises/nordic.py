@@ -58,6 +58,7 @@ NORDIC = ExerciseSpec(
             phases=frozenset({Phase.OUT, Phase.TOP}),
         ),
     ),
+    form_signals=("hip_line",),
     partial_cue="lean further before you catch yourself",
     out_label="descent",
     back_label="return",

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from repcam.exercises.events import RepMetrics
-from repcam.kinematics import AngleFrame, Posture, View
+from repcam.kinematics import ANGLES, AngleFrame, Posture, View
 
 
 class Phase(str, Enum):
@@ -110,16 +110,19 @@ class Signal:
             raise ValueError("need 0 < min_rom_deg <= typical_rom_deg <= max_rom_deg")
 
 
-# Angles that are not in the kinematics table but follow from it, per side.
-DERIVED_ANGLES: dict[str, Callable[[AngleFrame, str], float]] = {
-    "knee_extension": lambda f, s: 180.0 - f.side("knee_flexion", s),
-    "hip_flexion": lambda f, s: 180.0 - f.side("hip_line", s),
-}
+# Angles that are not in the kinematics table but are its supplements, per side.
+SUPPLEMENT_OF: dict[str, str] = {"knee_extension": "knee_flexion", "hip_flexion": "hip_line"}
 
 
 def signal_value(frame: AngleFrame, angle: str, side: str) -> float:
-    derived = DERIVED_ANGLES.get(angle)
-    return derived(frame, side) if derived else frame.side(angle, side)
+    base = SUPPLEMENT_OF.get(angle)
+    return 180.0 - frame.side(base, side) if base else frame.side(angle, side)
+
+
+def signal_vertex(angle: str) -> str:
+    """The joint (e.g. "KNEE") at which a signal's angle is measured and drawn."""
+    base = SUPPLEMENT_OF.get(angle, angle)
+    return next(a.vertex for a in ANGLES if a.name == base)
 
 
 @dataclass(frozen=True)
@@ -145,6 +148,7 @@ class ExerciseSpec:
     max_reps: int = 10
     thresholds: Thresholds = field(default_factory=Thresholds)
     extras: Callable[[list[tuple[float, float]]], dict[str, float]] | None = None
+    form_signals: tuple[str, ...] = ()  # per-side angles the faults watch (plotted in reports)
     notes: str = ""
 
     def __post_init__(self) -> None:

@@ -33,6 +33,7 @@ PRONE_BAND_CURL = ExerciseSpec(
     signal=Signal("knee_flexion", "moving", 0.0, 40.0, 40.0, 90.0, 150.0),
     hold_ms=3000.0,
     faults=(BACK_ARCHING,),
+    form_signals=("trunk_rise",),
     rep_rules=(
         RepRule("leg_dropped", "lower the leg slowly",
                 lambda rep: rep.lower_ms < max(0.7 * rep.lift_ms, 600.0)),

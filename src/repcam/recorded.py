@@ -1,0 +1,162 @@
+"""A recorded video, analysed in one pass into an output folder.
+
+decode (thread) -> pose (or the cached landmarks) -> SetAnalysis -> overlay -> encode
+(thread); then reps.csv, session.json and report.html. Whatever happens mid-way, the
+files are written for the frames that were analysed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from repcam.analysis import (
+    DEFAULT_PEOPLE,
+    AnalysisResult,
+    SetAnalysis,
+    load_cached,
+    store,
+    video_key,
+)
+from repcam.exercises.events import Event, FaultDetected
+from repcam.exercises.spec import ExerciseSpec
+from repcam.kinematics import AngleFrame
+from repcam.landmark_cache import LandmarkTrack
+from repcam.landmarks import PoseFrame
+from repcam.scoreboard import Scoreboard
+from repcam.sinks.overlay import draw_overlay
+from repcam.sinks.report import FaultThumbnail, write_report
+from repcam.sinks.tables import session_document, write_reps_csv, write_session_json
+from repcam.sinks.video_writer import VideoWriterThread
+from repcam.sources import Frame, SourceInfo, VideoFileSource, prefetched
+
+ANNOTATED, REPS_CSV, SESSION_JSON, REPORT_HTML, LANDMARKS = (
+    "annotated.mp4", "reps.csv", "session.json", "report.html", "landmarks.npz")
+MAX_THUMBNAILS = 12
+THUMBNAIL_WIDTH = 360
+
+
+@dataclass(frozen=True)
+class RecordedAnalysis:
+    result: AnalysisResult
+    info: SourceInfo
+    outputs: dict[str, Path]
+    codec: str | None
+    from_cache: bool
+
+
+@dataclass
+class _Annotator:
+    """The per-frame sink of an analysis with an output folder: overlay, encode, thumbnails."""
+
+    spec: ExerciseSpec
+    board: Scoreboard
+    writer: VideoWriterThread
+    thumbnails: list[FaultThumbnail] = dataclasses.field(default_factory=list)
+
+    def frame(self, image: np.ndarray, angles: AngleFrame, events: list[Event]) -> None:
+        self.board.apply(events, angles.timestamp_ms)
+        draw_overlay(image, angles, self.board, self.spec)
+        self.writer.write(image)
+        for fault in (e for e in events if isinstance(e, FaultDetected)):
+            if len(self.thumbnails) < MAX_THUMBNAILS:
+                self.thumbnails.append(FaultThumbnail(
+                    fault.timestamp_ms / 1000, fault.fault, fault.cue, fault.rep_index,
+                    _jpeg(image)))
+
+
+def analyse_recording(
+    video: Path,
+    spec: ExerciseSpec,
+    model_path: Path,
+    *,
+    out_dir: Path | None = None,
+    side: str | None = None,
+    target_reps: int | None = None,
+    people: int = DEFAULT_PEOPLE,
+    on_frame: Callable[[int], None] = lambda index: None,
+) -> RecordedAnalysis:
+    source = VideoFileSource(video)
+    key = video_key(video, model_path, people)
+    local_cache = (out_dir / LANDMARKS,) if out_dir else ()
+    cached = load_cached(key, *local_cache)
+    analysis = SetAnalysis(spec, side=side, target_reps=target_reps)
+    poses: list[PoseFrame] = []
+    annotator = None
+    try:
+        with contextlib.ExitStack() as stack:
+            if out_dir is not None:
+                writer = stack.enter_context(VideoWriterThread(
+                    out_dir / ANNOTATED, source.info.fps,
+                    (source.info.width_px, source.info.height_px)))
+                annotator = _Annotator(spec, Scoreboard(spec.title, spec.default_reps), writer)
+            for frame, pose in _poses(source, cached, model_path, people, stack):
+                poses.append(pose)
+                angles, events = analysis.process(pose)
+                if annotator is not None:
+                    annotator.frame(frame.image_bgr, angles, events)
+                on_frame(frame.index)
+            analysis.finish()
+    finally:
+        # Partial or whole, what was analysed is kept: landmarks, then the result files.
+        track = cached or LandmarkTrack(tuple(poses), source.info.fps, str(video),
+                                        model_path.name, key)
+        if cached is None and poses:
+            store(track, *local_cache)
+        elif cached is not None and out_dir is not None:
+            store(cached, *local_cache)
+        result = analysis.result(str(video), _detection_rate(poses))
+        outputs = {}
+        if out_dir is not None and annotator is not None:
+            outputs = _write_outputs(result, spec, source.info, out_dir, annotator,
+                                     model_path.name)
+    return RecordedAnalysis(result, source.info, outputs,
+                            annotator.writer.codec if annotator else None, cached is not None)
+
+
+def _poses(source: VideoFileSource, cached: LandmarkTrack | None, model_path: Path,
+           people: int, stack: contextlib.ExitStack) -> Iterator[tuple[Frame, PoseFrame]]:
+    """Each decoded frame with its pose: from the cache when there is one, else the model."""
+    frames = prefetched(source)
+    if cached is not None:
+        yield from zip(frames, cached.frames, strict=False)
+        return
+    from repcam.pose import PoseEstimator
+
+    estimator = stack.enter_context(PoseEstimator(model_path, num_poses=people))
+    for frame in frames:
+        yield frame, estimator.detect(frame.image_bgr, frame.timestamp_ms)
+
+
+def _detection_rate(poses: list[PoseFrame]) -> float:
+    return sum(bool(p.people) for p in poses) / len(poses) if poses else 0.0
+
+
+def _write_outputs(result: AnalysisResult, spec: ExerciseSpec, info: SourceInfo, out_dir: Path,
+                   annotator: _Annotator, model: str) -> dict[str, Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    outputs = {name: out_dir / name for name in (ANNOTATED, REPS_CSV, SESSION_JSON, REPORT_HTML)}
+    video = {"width": info.width_px, "height": info.height_px, "fps": round(info.fps, 3),
+             "frames": result.frames, "duration_s": round(result.duration_s, 3)}
+    write_reps_csv(result, outputs[REPS_CSV])
+    document = session_document(result, model=model, video=video,
+                                outputs={k: v.name for k, v in outputs.items()})
+    document["annotated_codec"] = annotator.writer.codec
+    write_session_json(document, outputs[SESSION_JSON])
+    write_report(result, spec, outputs[REPORT_HTML], thumbnails=annotator.thumbnails,
+                 details={"model": model, "annotated video codec": annotator.writer.codec,
+                          "size": f"{info.width_px}x{info.height_px} at {info.fps:.3g} fps"})
+    return outputs
+
+
+def _jpeg(image: np.ndarray) -> bytes:
+    scale = THUMBNAIL_WIDTH / image.shape[1]
+    small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    ok, data = cv2.imencode(".jpg", small, [cv2.IMWRITE_JPEG_QUALITY, 80])
+    return data.tobytes() if ok else b""

@@ -1,0 +1,84 @@
+"""What a person should see right now, folded from the analyser's events (pure, no drawing).
+
+The overlay of a recorded video and of the live window both draw a `Scoreboard`; keeping
+the folding here means they can never disagree about the count, the hold or the cue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from repcam.exercises.events import (
+    Event,
+    FaultDetected,
+    HoldCompleted,
+    HoldProgress,
+    PositionLost,
+    PositionReady,
+    RepCompleted,
+    RepMetrics,
+    RepStarted,
+    TopReached,
+)
+
+CUE_SHOW_MS = 2500.0  # a fault cue stays on screen this long
+LOST_SHOW_MS = 2000.0
+
+
+@dataclass
+class Scoreboard:
+    title: str
+    target_reps: int = 0
+    set_number: int = 1
+    sets: int = 1
+    count: int = 0
+    counts_by_side: dict[str, int] = field(default_factory=lambda: {"left": 0, "right": 0})
+    ready: bool = False
+    hold_ms: float = 0.0
+    hold_target_ms: float = 0.0
+    holding: bool = False
+    cue: str = ""
+    cue_until_ms: float = -1.0
+    last_rep: RepMetrics | None = None
+    status: str = ""  # setup guidance or a pause, shown when no cue is
+
+    def apply(self, events: list[Event], now_ms: float) -> None:
+        for event in events:
+            self._apply(event)
+        if self.cue and now_ms > self.cue_until_ms:
+            self.cue = ""
+
+    def _apply(self, event: Event) -> None:
+        match event:
+            case PositionReady():
+                self.ready = True
+                self.status = ""
+            case RepStarted():
+                self.hold_ms, self.holding, self.last_rep = 0.0, False, None
+            case TopReached(rep_index=count, side=side):
+                self.count = count
+                self.counts_by_side[side] = self.counts_by_side.get(side, 0) + 1
+            case HoldProgress(held_ms=held, target_ms=target):
+                self.hold_ms, self.hold_target_ms, self.holding = held, target, True
+            case HoldCompleted(held_ms=held):
+                self.hold_ms = held
+            case RepCompleted(metrics=metrics):
+                self.last_rep, self.holding = metrics, False
+            case FaultDetected(cue=cue, timestamp_ms=t):
+                self.show_cue(cue, t, CUE_SHOW_MS)
+            case PositionLost(timestamp_ms=t):
+                self.ready, self.holding = False, False
+                self.show_cue("Get back into the start position", t, LOST_SHOW_MS)
+
+    def show_cue(self, text: str, now_ms: float, for_ms: float = CUE_SHOW_MS) -> None:
+        self.cue, self.cue_until_ms = text, now_ms + for_ms
+
+    def start_set(self, set_number: int) -> None:
+        self.set_number = set_number
+        self.count = 0
+        self.counts_by_side = {"left": 0, "right": 0}
+        self.hold_ms, self.holding, self.last_rep = 0.0, False, None
+
+    @property
+    def hold_fraction(self) -> float:
+        return min(1.0, self.hold_ms / self.hold_target_ms) if self.hold_target_ms else 0.0

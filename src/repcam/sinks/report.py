@@ -1,0 +1,243 @@
+"""report.html: one self-contained page (plots and thumbnails embedded, no network)."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from repcam.analysis import AnalysisResult
+from repcam.exercises.spec import ExerciseSpec
+from repcam.sinks.tables import rep_rows
+
+SIDE_COLOURS = {"left": "#d9822b", "right": "#2b7bb9"}
+EXTRA_CARDS = {"break_angle_deg": ("break angle", "deg", 1.0),
+               "controlled_ms": ("controlled lowering", "s", 1000.0)}
+
+
+@dataclass(frozen=True)
+class FaultThumbnail:
+    time_s: float
+    fault: str
+    cue: str
+    rep: int
+    jpeg: bytes
+
+
+def write_report(result: AnalysisResult, spec: ExerciseSpec, path: Path, *,
+                 thumbnails: list[FaultThumbnail], details: dict[str, str]) -> None:
+    path.write_text(render_report(result, spec, thumbnails=thumbnails, details=details))
+
+
+def render_report(result: AnalysisResult, spec: ExerciseSpec, *,
+                  thumbnails: list[FaultThumbnail], details: dict[str, str]) -> str:
+    plots = [_png_tag(_angle_figure(result, spec), "angles over time")]
+    if result.reps:
+        plots.append(_png_tag(_per_rep_figure(result, spec), "per-rep range and hold"))
+    sections = [
+        _header(result),
+        _summary(result),
+        _notes(result),
+        "<h2>Angles over time</h2>" + "".join(plots),
+        "<h2>Rep by rep</h2>" + _rep_table(result, spec),
+        _gallery(thumbnails),
+        _footer(details),
+    ]
+    return PAGE.format(title=html.escape(f"repcam: {result.title}"), body="\n".join(sections))
+
+
+# -- figures --------------------------------------------------------------------------------
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only: no display is needed or wanted
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _angle_figure(result: AnalysisResult, spec: ExerciseSpec):
+    plt = _pyplot()
+    trace = result.trace
+    angles = (spec.signal.angle, *spec.form_signals)
+    figure, axes = plt.subplots(len(angles), 1, figsize=(10, 2.6 * len(angles) + 0.4),
+                                sharex=True, squeeze=False)
+    for axis, angle in zip(axes[:, 0], angles, strict=True):
+        if trace is not None:
+            for side, colour in SIDE_COLOURS.items():
+                values = trace.series.get(f"{angle}_{side}")
+                if values is not None and np.isfinite(values).any():
+                    axis.plot(trace.times_s, values, color=colour, lw=1.4, label=side)
+        _mark_reps(axis, result)
+        axis.set_ylabel(f"{angle.replace('_', ' ')} (deg)")
+        axis.grid(alpha=0.3)
+        axis.legend(loc="upper right", fontsize=8)
+    figure.suptitle(f"{result.title}: shaded = rep (numbered), green = hold at the top, "
+                    "red dashes = faults", fontsize=10, x=0.01, ha="left")
+    axes[-1, 0].set_xlabel("time (s)")
+    figure.tight_layout()
+    return figure
+
+
+def _mark_reps(axis, result: AnalysisResult) -> None:
+    for rep in result.reps:
+        start, end = rep.start_ms / 1000, rep.end_ms / 1000
+        axis.axvspan(start, end, color=SIDE_COLOURS.get(rep.side, "grey"), alpha=0.10)
+        top_from, top_to = start + rep.lift_ms / 1000, end - rep.lower_ms / 1000
+        if rep.hold_target_ms and top_to > top_from:
+            axis.axvspan(top_from, top_to, color="green", alpha=0.15)
+        axis.text(start, 0.97, f" {rep.index}", transform=axis.get_xaxis_transform(),
+                  fontsize=8, va="top")
+    for fault in result.faults:
+        axis.axvline(fault.timestamp_ms / 1000, color="#c0392b", lw=1, ls="--")
+
+
+def _per_rep_figure(result: AnalysisResult, spec: ExerciseSpec):
+    plt = _pyplot()
+    reps = result.reps
+    index = [r.index for r in reps]
+    colours = [SIDE_COLOURS.get(r.side, "grey") for r in reps]
+    has_hold = spec.hold_ms > 0
+    figure, axes = plt.subplots(1, 2 if has_hold else 1, figsize=(10, 2.8), squeeze=False)
+    axes[0, 0].bar(index, [r.rom_deg for r in reps], color=colours)
+    axes[0, 0].set_title("range of motion per rep (deg)", fontsize=10, loc="left")
+    axes[0, 0].set_xlabel("rep")
+    if has_hold:
+        axes[0, 1].bar(index, [r.hold_ms / 1000 for r in reps],
+                       color=["#27ae60" if r.hold_met else "#c0392b" for r in reps])
+        axes[0, 1].axhline(spec.hold_ms / 1000, color="black", ls="--", lw=1)
+        axes[0, 1].set_title("hold per rep (s); dashed = target", fontsize=10, loc="left")
+        axes[0, 1].set_xlabel("rep")
+    for axis in axes[0]:
+        axis.grid(alpha=0.3, axis="y")
+        axis.set_xticks(index)
+    figure.tight_layout()
+    return figure
+
+
+def _png_tag(figure, alt: str) -> str:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=90)
+    _pyplot().close(figure)
+    data = base64.b64encode(buffer.getvalue()).decode()
+    return f'<img class="plot" alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
+
+
+# -- html pieces ------------------------------------------------------------------------------
+def _header(result: AnalysisResult) -> str:
+    verdict = result.verdict
+    badge = "good" if verdict.done_well else "todo"
+    return (f"<h1>{html.escape(result.title)}</h1>"
+            f"<p class='source'>{html.escape(Path(result.source).name)}</p>"
+            f"<p class='verdict {badge}'>{html.escape(verdict.sentence())}</p>")
+
+
+def _summary(result: AnalysisResult) -> str:
+    timed = [r for r in result.reps if r.hold_target_ms > 0]
+    sides = ", ".join(f"{s} {n}" for s, n in result.counts_by_side.items() if n)
+    cards = [("reps", f"{result.count} / {result.target_reps}", sides)]
+    if timed:
+        cards.append(("holds met", f"{sum(r.hold_met for r in timed)} / {len(timed)}",
+                      f"target {timed[0].hold_target_ms / 1000:g} s"))
+    for key, (label, unit, divisor) in EXTRA_CARDS.items():
+        values = [r.extras[key] for r in result.reps if key in r.extras]
+        if values:
+            cards.append((label, f"{np.median(values) / divisor:.1f} {unit}",
+                          "median; per rep: " + ", ".join(f"{v / divisor:.0f}" for v in values)))
+    half = sum(f.fault == "partial" for f in result.faults)
+    cards.append(("reps with faults", str(sum(bool(r.faults) for r in result.reps)),
+                  f"{half} half-rep(s) not counted" if half else ""))
+    cards.append(("video", f"{result.duration_s:.1f} s",
+                  f"{result.view} view, person in {result.detection_rate:.0%} of frames"))
+    return "<div class='cards'>" + "".join(
+        f"<div class='card'><div class='label'>{html.escape(label)}</div>"
+        f"<div class='value'>{html.escape(value)}</div>"
+        f"<div class='small'>{html.escape(small)}</div></div>"
+        for label, value, small in cards) + "</div>"
+
+
+def _notes(result: AnalysisResult) -> str:
+    items = []
+    if result.problem:
+        items.append(f"<p class='problem'>{html.escape(result.problem.message)}</p>")
+    items += [f"<p class='warning'>{html.escape(w)}</p>" for w in result.warnings]
+    cues = {f.fault: f.cue for f in result.faults}
+    if cues:
+        items.append("<ul class='cues'>" + "".join(
+            f"<li><b>{html.escape(name)}</b>: &ldquo;{html.escape(cue)}&rdquo;</li>"
+            for name, cue in cues.items()) + "</ul>")
+    return "".join(items)
+
+
+HOLD_COLUMNS = ("hold_s", "hold_target_s", "hold_met")
+
+
+def _rep_table(result: AnalysisResult, spec: ExerciseSpec) -> str:
+    rows = rep_rows(result)
+    if not rows:
+        return "<p>No rep was counted.</p>"
+    columns = [c for c in rows[0] if spec.hold_ms > 0 or c not in HOLD_COLUMNS]
+    head = "".join(f"<th>{html.escape(c.replace('_', ' '))}</th>" for c in columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(_cell(row[c]))}</td>" for c in columns) + "</tr>"
+        for row in rows)
+    return f"<table id='reps'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _cell(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _gallery(thumbnails: list[FaultThumbnail]) -> str:
+    if not thumbnails:
+        return ""
+    figures = "".join(
+        f"<figure><img alt='{html.escape(t.fault)}' "
+        f"src='data:image/jpeg;base64,{base64.b64encode(t.jpeg).decode()}'>"
+        f"<figcaption>{t.time_s:.1f} s, rep {t.rep}: <b>{html.escape(t.fault)}</b> "
+        f"&ldquo;{html.escape(t.cue)}&rdquo;</figcaption></figure>"
+        for t in thumbnails)
+    return f"<h2>Faults</h2><div class='gallery'>{figures}</div>"
+
+
+def _footer(details: dict[str, str]) -> str:
+    return "<footer>" + " &middot; ".join(
+        f"{html.escape(k)}: {html.escape(v)}" for k, v in details.items()) + "</footer>"
+
+
+PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 64rem;
+       color: #222; padding: 0 1rem; }}
+h1 {{ margin-bottom: 0; }} .source {{ color: #666; margin-top: .2rem; }}
+.verdict {{ font-size: 1.2rem; padding: .6rem 1rem; border-radius: .4rem; }}
+.verdict.good {{ background: #e3f4e8; }} .verdict.todo {{ background: #fdf1e1; }}
+.cards {{ display: flex; gap: 1rem; flex-wrap: wrap; }}
+.card {{ background: #f4f5f7; border-radius: .4rem; padding: .8rem 1rem; min-width: 11rem; }}
+.card .label {{ color: #666; font-size: .85rem; }} .card .value {{ font-size: 1.6rem; }}
+.card .small {{ color: #666; font-size: .8rem; }}
+.problem {{ background: #fbe3e1; padding: .6rem 1rem; border-radius: .4rem; }}
+.warning {{ background: #fdf6d8; padding: .6rem 1rem; border-radius: .4rem; }}
+img.plot {{ width: 100%; }}
+table {{ border-collapse: collapse; width: 100%; font-size: .9rem; }}
+th, td {{ border-bottom: 1px solid #ddd; padding: .3rem .5rem; text-align: right; }}
+th {{ background: #f4f5f7; }}
+.gallery {{ display: flex; flex-wrap: wrap; gap: 1rem; }}
+figure {{ margin: 0; width: 18rem; }} figure img {{ width: 100%; border-radius: .3rem; }}
+figcaption {{ font-size: .85rem; }}
+footer {{ margin-top: 2rem; color: #888; font-size: .8rem; }}
+</style></head>
+<body>
+{body}
+</body></html>
+"""
