@@ -12,6 +12,7 @@ from repcam.exercises import get_exercise
 from repcam.filters import OneEuroFilter
 from repcam.kinematics import Kinematics
 from repcam.landmark_cache import LandmarkTrack
+from repcam.recognise import recognise
 from repcam.session import ExerciseSession
 
 from conftest import clip_labels
@@ -38,6 +39,17 @@ def test_labelled_count(row, clips_dir, model_path):
     track = track_of(clips_dir, model_path, row["file"])
     result = analyse_track(track, get_exercise(row["exercise"]))
     assert result.count == int(row["reps"])
+
+
+@pytest.mark.parametrize("row", LABELS, ids=[r["file"] for r in LABELS])
+def test_exercise_auto(row, clips_dir, model_path):
+    """Clips with reps are recognised (or a look-alike); clips without reps are not claimed."""
+    recognition = recognise(track_of(clips_dir, model_path, row["file"]))
+    if int(row["reps"]) == 0:
+        assert not recognition.sure or recognition.best.spec.name != row["exercise"]
+    else:
+        assert recognition.sure
+        assert row["exercise"] in (recognition.best.spec.name, *recognition.look_alikes)
 
 
 @pytest.mark.parametrize("row", BRIDGES, ids=[r["file"] for r in BRIDGES])

@@ -19,6 +19,7 @@ import numpy as np
 from repcam.analysis import (
     DEFAULT_PEOPLE,
     AnalysisResult,
+    Problem,
     SetAnalysis,
     load_cached,
     store,
@@ -111,7 +112,8 @@ def analyse_recording(
             store(track, *local_cache)
         elif cached is not None and out_dir is not None:
             store(cached, *local_cache)
-        result = analysis.result(str(video), _detection_rate(poses))
+        result = _flag_truncation(analysis.result(str(video), _detection_rate(poses)),
+                                  source.info)
         outputs = {}
         if out_dir is not None and annotator is not None:
             outputs = _write_outputs(result, spec, source.info, out_dir, annotator,
@@ -132,6 +134,18 @@ def _poses(source: VideoFileSource, cached: LandmarkTrack | None, model_path: Pa
     estimator = stack.enter_context(PoseEstimator(model_path, num_poses=people))
     for frame in frames:
         yield frame, estimator.detect(frame.image_bgr, frame.timestamp_ms)
+
+
+TRUNCATED_SHARE = 0.9  # fewer frames than this share of the container's count: damaged
+
+
+def _flag_truncation(result: AnalysisResult, info: SourceInfo) -> AnalysisResult:
+    expected = info.frame_count
+    if result.problem is not None or not expected or result.frames >= TRUNCATED_SHARE * expected:
+        return result
+    return dataclasses.replace(result, problem=Problem(
+        "truncated", f"The recording ends early: {result.frames} of {expected} frames could be "
+        "read (the file is cut short or damaged). Copy the original file again."))
 
 
 def _detection_rate(poses: list[PoseFrame]) -> float:

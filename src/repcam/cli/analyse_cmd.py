@@ -52,10 +52,11 @@ def analyse(
     except UnknownExercise as error:
         raise InputError(str(error)) from None
     files = expand_videos(videos)
+    one_folder_each = len(files) > 1 or any(path.is_dir() for path in videos)
     model_path = provision_model(model)
     failures = []
     for video in files:
-        target = out / video.stem if out is not None and len(files) > 1 else out
+        target = out / video.stem if out is not None and one_folder_each else out
         try:
             analyse_one(video, spec, side, reps, model_path, target, as_json)
         except Exception as error:

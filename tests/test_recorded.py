@@ -1,0 +1,192 @@
+"""`repcam analyse --out`: the physiotherapist's files, on rendered clips with known truth.
+
+One short rendered bridge set (a clean rep, then an arching one) is analysed once through
+the command line; the tests read what it wrote. Other clips are made from its frames: a
+phone recording (rotated pixels plus rotation metadata), a cut-off picture, a truncated
+file, and an empty room.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from repcam.analysis import analyse_track, load_cached, video_key
+from repcam.exercises import get_exercise
+from repcam.landmark_cache import LandmarkTrack
+from repcam.recognise import recognise
+from repcam.sinks.tables import REP_COLUMNS, SESSION_SCHEMA
+from repcam.synthetic import Camera, RepPlan, synthesize
+from repcam.synthetic.video import write_clip
+
+from mp4_rotation import set_rotation
+from test_cli import assert_clean_failure, repcam
+
+FPS = 10.0
+PLANS = [RepPlan(hold_s=3.3, rest_s=0.8), RepPlan(hold_s=3.3, rest_s=0.8, fault="arching")]
+
+
+def read_frames(path: Path) -> list[np.ndarray]:
+    capture = cv2.VideoCapture(str(path))
+    frames = []
+    while True:
+        ok, frame = capture.read()
+        if not ok:
+            return frames
+        frames.append(frame)
+
+
+def write_frames(path: Path, frames: list[np.ndarray], fourcc: str = "mp4v") -> Path:
+    height, width = frames[0].shape[:2]
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*fourcc), FPS, (width, height))
+    for frame in frames:
+        writer.write(frame)
+    writer.release()
+    return path
+
+
+@pytest.fixture(scope="module")
+def clips(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("clips")
+    clip = synthesize("bridge", PLANS, camera=Camera(size_px=(480, 270)), fps=FPS, seed=3)
+    write_clip(clip, folder / "bridge.mp4", seed=3)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def analysed(clips, tmp_path_factory) -> tuple[Path, Path]:
+    out = tmp_path_factory.mktemp("out")
+    result = repcam("analyse", str(clips / "bridge.mp4"), "-e", "bridge", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return clips / "bridge.mp4", out
+
+
+def test_every_output_file_is_written_and_parses(analysed):
+    _, out = analysed
+    with (out / "reps.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert tuple(rows[0])[: len(REP_COLUMNS)] == REP_COLUMNS
+    assert [r["faults"] for r in rows] == ["", "arching"]
+    session = json.loads((out / "session.json").read_text())
+    assert session["schema"] == SESSION_SCHEMA
+    assert session["exercise"] == "bridge"
+    assert session["totals"]["reps"] == 2 == len(session["reps"])
+    assert session["verdict"]["done_well"] is False  # 2 of 10 reps
+    assert session["annotated_codec"] in ("H.264", "MPEG-4 Part 2 (mp4v)")
+    page = (out / "report.html").read_text()
+    assert page.count("data:image/png;base64,") == 2  # angles over time, per-rep bars
+    assert "<table id='reps'>" in page and "lift without arching your back" in page
+    assert "data:image/jpeg;base64," in page  # the arching thumbnail
+    assert "http://" not in page and "https://" not in page  # self-contained
+
+
+def test_annotated_video_matches_the_input(analysed):
+    video, out = analysed
+    source, annotated = read_frames(video), read_frames(out / "annotated.mp4")
+    assert len(annotated) == len(source)
+    assert annotated[0].shape == source[0].shape
+    # The overlay is drawn: the counter panel darkens the top-left corner.
+    assert annotated[40][10:60, 10:140].mean() < source[40][10:60, 10:140].mean() - 20
+
+
+def test_report_numbers_equal_the_analysers(analysed, model_path):
+    video, out = analysed
+    track = load_cached(video_key(video, model_path, 2), out / "landmarks.npz")
+    assert track is not None  # cached next to the output
+    result = analyse_track(track, get_exercise("bridge"))
+    session = json.loads((out / "session.json").read_text())
+    for rep, row in zip(result.reps, session["reps"], strict=True):
+        assert row["peak_deg"] == pytest.approx(rep.peak_deg, abs=0.06)
+        assert row["hold_s"] == pytest.approx(rep.hold_ms / 1000, abs=0.006)
+        assert row["faults"] == ";".join(rep.faults)
+
+
+def test_reanalysis_uses_the_cached_landmarks(analysed, tmp_path):
+    video, out = analysed
+    cached = LandmarkTrack.load(out / "landmarks.npz")
+    shutil.copy(out / "landmarks.npz", tmp_path / "landmarks.npz")
+    result = repcam("analyse", str(video), "-e", "roller-bridge", "--json", "--reps", "2",
+                    "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["count"] == 2 and data["verdict"]["target_reps"] == 2
+    assert LandmarkTrack.load(tmp_path / "landmarks.npz").key == cached.key
+
+
+def test_a_phone_clip_comes_out_upright(clips, tmp_path):
+    upright = read_frames(clips / "bridge.mp4")
+    phone = write_frames(tmp_path / "phone.mp4",
+                         [cv2.rotate(f, cv2.ROTATE_90_COUNTERCLOCKWISE) for f in upright])
+    set_rotation(phone, 90)
+    result = repcam("analyse", str(phone), "-e", "bridge", "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    annotated = read_frames(tmp_path / "out" / "annotated.mp4")
+    assert annotated[0].shape == upright[0].shape
+    assert json.loads((tmp_path / "out" / "session.json").read_text())["totals"]["reps"] == 2
+
+
+def test_exercise_auto_recognises_the_bridge(analysed):
+    _, out = analysed
+    recognition = recognise(LandmarkTrack.load(out / "landmarks.npz"))
+    assert recognition.sure and recognition.best.spec.name == "bridge"
+    assert "roller-bridge" in recognition.look_alikes
+
+
+def test_a_folder_gives_one_output_folder_per_video(analysed, tmp_path):
+    video, _ = analysed
+    folder = video.parent
+    result = repcam("analyse", str(folder), "-e", "bridge", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "bridge" / "report.html").exists()
+
+
+def test_a_cut_off_video_still_gets_its_results(clips, tmp_path):
+    frames = read_frames(clips / "bridge.mp4")[:90]
+    width = frames[0].shape[1]
+    cropped = write_frames(tmp_path / "cropped.mp4", [f[:, width // 3:] for f in frames])
+    result = repcam("analyse", str(cropped), "-e", "bridge", "--out", str(tmp_path / "out"))
+    assert_clean_failure(result, "cut off", "Results for what was analysed are saved")
+    assert result.returncode == 5
+    session = json.loads((tmp_path / "out" / "session.json").read_text())
+    assert session["problem"]["kind"] == "cut_off"
+
+
+def test_a_truncated_recording_is_analysed_up_to_the_break(clips, tmp_path):
+    frames = read_frames(clips / "bridge.mp4")
+    whole = write_frames(tmp_path / "whole.avi", frames, "MJPG")
+    cut = tmp_path / "cut.avi"
+    cut.write_bytes(whole.read_bytes()[: int(whole.stat().st_size * 0.55)])
+    result = repcam("analyse", str(cut), "-e", "bridge", "--out", str(tmp_path / "out"))
+    assert_clean_failure(result, "ends early", "Results for what was analysed are saved")
+    session = json.loads((tmp_path / "out" / "session.json").read_text())
+    assert 0.4 * len(frames) < session["video"]["frames"] < 0.7 * len(frames)
+    assert session["totals"]["reps"] == 1  # the first rep was in the part that survived
+
+
+def test_an_empty_room_says_nobody_and_still_writes_the_files(tmp_path):
+    rng = np.random.default_rng(0)
+    frames = [np.full((270, 480, 3), 120, np.uint8) + rng.integers(0, 8, (270, 480, 3),
+                                                                   dtype=np.uint8)
+              for _ in range(15)]
+    room = write_frames(tmp_path / "room.mp4", frames)
+    result = repcam("analyse", str(room), "-e", "bridge", "--out", str(tmp_path / "out"))
+    assert_clean_failure(result, "Nobody was found")
+    assert result.returncode == 4
+    assert json.loads((tmp_path / "out" / "session.json").read_text())["totals"]["reps"] == 0
+
+
+def test_a_front_view_is_flagged_for_a_side_view_exercise(tmp_path):
+    clip = synthesize("bridge", PLANS[:1], camera=Camera(size_px=(480, 270), yaw_deg=90.0),
+                      fps=FPS, seed=4)
+    video = tmp_path / "front.mp4"
+    write_clip(clip, video, seed=4)
+    result = repcam("analyse", str(video), "-e", "bridge", "--out", str(tmp_path / "out"))
+    assert_clean_failure(result, "from the front", "side-on")
+    assert result.returncode == 5
+    assert (tmp_path / "out" / "report.html").exists()
