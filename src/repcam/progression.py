@@ -49,3 +49,97 @@ def judge_set(reps: Sequence[RepMetrics], spec: ExerciseSpec, target_reps: int) 
     if count and faulty > MAX_FAULTY_REPS * count:
         reasons.append(f"form faults in {faulty} of {count} reps")
     return SetVerdict(not reasons, count, target_reps, holds_met, faulty, tuple(reasons))
+
+
+# -- from a history of sessions to the next prescription -----------------------------------
+@dataclass(frozen=True)
+class Dose:
+    sets: int
+    reps: int
+
+    def __str__(self) -> str:
+        return f"{self.sets}x{self.reps}"
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """What the log holds of one session of one exercise, as the rules need it."""
+
+    exercise: str
+    started: str  # ISO time, for ordering
+    set_reps: tuple[tuple[RepMetrics, ...], ...]  # the reps of each set
+    band: str | None = None
+
+
+@dataclass(frozen=True)
+class Advice:
+    exercise: str
+    dose: Dose
+    reason: str
+    band: str | None = None
+    moved_on: bool = False  # a new exercise (the previous one is mastered)
+
+
+BAD_SESSION_SHARE = 0.7  # under 70% of the prescribed reps and no set done well: step back
+NEW_BAND_MIN_REPS = 5
+
+
+def ladder(spec: ExerciseSpec, start_reps: int | None = None) -> list[Dose]:
+    """The doses of one exercise, easiest first: reps up to the target at 1 set, then sets."""
+    top = spec.max_reps
+    first = min(top, start_reps or spec.default_reps)
+    return [Dose(1, reps) for reps in range(first, top)] + [Dose(s, top) for s in
+                                                             range(1, MAX_SETS + 1)]
+
+
+def next_exercise(spec: ExerciseSpec) -> ExerciseSpec | None:
+    """The next, harder exercise of the programme (None after the last)."""
+    from repcam.exercises.registry import EXERCISES
+
+    if spec.progresses_to:
+        return EXERCISES[spec.progresses_to]
+    order = list(EXERCISES.values())
+    families = list(dict.fromkeys(s.family for s in order))
+    rank = (families.index(spec.family), spec.stage)
+    later = [s for s in order if (families.index(s.family), s.stage) > rank]
+    return later[0] if later else None
+
+
+def advise(spec: ExerciseSpec, history: Sequence[SessionRecord]) -> Advice:
+    """Replay the sessions of `spec` in order through its dose ladder; say what comes next."""
+    steps, level, band = ladder(spec), 0, None
+    reason = f"Start with {steps[0]}, the programme's first dose."
+    for record in sorted((r for r in history if r.exercise == spec.name),
+                         key=lambda r: r.started):
+        if record.band and band and record.band != band:
+            achieved = max((len(reps) for reps in record.set_reps), default=0)
+            steps, level = ladder(spec, max(NEW_BAND_MIN_REPS, achieved)), 0
+            reason = (f"New band ({record.band}): start again at {steps[0]} and build up "
+                      "(a stronger band may need fewer reps at first).")
+            band = record.band
+            continue
+        band = record.band or band
+        dose = steps[min(level, len(steps) - 1)]
+        verdicts = [judge_set(reps, spec, dose.reps) for reps in record.set_reps]
+        well = sum(v.done_well for v in verdicts)
+        done = sum(v.reps for v in verdicts)
+        if well >= dose.sets:
+            level += 1
+            reason = f"{dose} done well on {record.started[:10]}: step up."
+        elif well == 0 and done < BAD_SESSION_SHARE * dose.sets * dose.reps and level > 0:
+            level -= 1
+            reason = (f"{record.started[:10]} was hard ({done} of {dose.sets * dose.reps} reps, "
+                      f"no set done well): step back to {steps[level]}.")
+        else:
+            problems = "; ".join(sorted({r for v in verdicts for r in v.reasons}))
+            reason = f"Repeat {dose} until it is done well ({problems or 'not every set'})."
+    if level >= len(steps):
+        following = next_exercise(spec)
+        if following is not None:
+            first = ladder(following)[0]
+            return Advice(following.name, first,
+                          f"{steps[-1]} of the {spec.title.lower()} done well: move on to the "
+                          f"{following.title.lower()}, starting at {first}.", moved_on=True)
+        return Advice(spec.name, steps[-1], f"{steps[-1]} done well: the programme is complete;"
+                      " keep it up to maintain your strength.", band)
+    return Advice(spec.name, steps[level], reason, band)

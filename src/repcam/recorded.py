@@ -47,6 +47,7 @@ THUMBNAIL_WIDTH = 360
 class RecordedAnalysis:
     result: AnalysisResult
     info: SourceInfo
+    document: dict  # session.json's content (written only with an output folder)
     outputs: dict[str, Path]
     codec: str | None
     from_cache: bool
@@ -114,11 +115,12 @@ def analyse_recording(
             store(cached, *local_cache)
         result = _flag_truncation(analysis.result(str(video), _detection_rate(poses)),
                                   source.info)
+        document = _document(result, source.info, model_path.name,
+                             annotator.writer.codec if annotator else None)
         outputs = {}
         if out_dir is not None and annotator is not None:
-            outputs = _write_outputs(result, spec, source.info, out_dir, annotator,
-                                     model_path.name)
-    return RecordedAnalysis(result, source.info, outputs,
+            outputs = _write_outputs(result, spec, document, out_dir, annotator)
+    return RecordedAnalysis(result, source.info, document, outputs,
                             annotator.writer.codec if annotator else None, cached is not None)
 
 
@@ -152,20 +154,27 @@ def _detection_rate(poses: list[PoseFrame]) -> float:
     return sum(bool(p.people) for p in poses) / len(poses) if poses else 0.0
 
 
-def _write_outputs(result: AnalysisResult, spec: ExerciseSpec, info: SourceInfo, out_dir: Path,
-                   annotator: _Annotator, model: str) -> dict[str, Path]:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    outputs = {name: out_dir / name for name in (ANNOTATED, REPS_CSV, SESSION_JSON, REPORT_HTML)}
+def _document(result: AnalysisResult, info: SourceInfo, model: str,
+              codec: str | None) -> dict:
     video = {"width": info.width_px, "height": info.height_px, "fps": round(info.fps, 3),
              "frames": result.frames, "duration_s": round(result.duration_s, 3)}
+    outputs = {name: name for name in (ANNOTATED, REPS_CSV, SESSION_JSON, REPORT_HTML)}
+    document = session_document(result, model=model, video=video, outputs=outputs)
+    document["annotated_codec"] = codec
+    return document
+
+
+def _write_outputs(result: AnalysisResult, spec: ExerciseSpec, document: dict, out_dir: Path,
+                   annotator: _Annotator) -> dict[str, Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    outputs = {name: out_dir / name for name in (ANNOTATED, REPS_CSV, SESSION_JSON, REPORT_HTML)}
     write_reps_csv(result, outputs[REPS_CSV])
-    document = session_document(result, model=model, video=video,
-                                outputs={k: v.name for k, v in outputs.items()})
-    document["annotated_codec"] = annotator.writer.codec
     write_session_json(document, outputs[SESSION_JSON])
+    video = document["video"]
     write_report(result, spec, outputs[REPORT_HTML], thumbnails=annotator.thumbnails,
-                 details={"model": model, "annotated video codec": annotator.writer.codec,
-                          "size": f"{info.width_px}x{info.height_px} at {info.fps:.3g} fps"})
+                 details={"model": document["model"],
+                          "annotated video codec": annotator.writer.codec,
+                          "size": f"{video['width']}x{video['height']} at {video['fps']:.3g} fps"})
     return outputs
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from repcam import __version__
-from repcam.cli import analyse_cmd, models_cmd, pose_cmd, render_cmd
+from repcam.cli import analyse_cmd, log_cmd, models_cmd, pose_cmd, render_cmd
 from repcam.cli.console import console, fail
 from repcam.errors import RepcamError
 
@@ -24,6 +24,7 @@ app.add_typer(models_cmd.app, name="models")
 pose_cmd.register(app)
 analyse_cmd.register(app)
 render_cmd.register(app)
+log_cmd.register(app)
 
 
 def _version(value: bool) -> None:

@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from repcam.cli.console import console, err_console, provision_model
+from repcam.cli.log_cmd import DbOption, ProfileOption
 from repcam.cli.pose_cmd import ModelOption
 from repcam.exercises.registry import EXERCISES
 from repcam.exercises.spec import ExerciseSpec
@@ -40,6 +41,11 @@ def analyse(
     reps: Annotated[int | None, typer.Option(help="Target reps of the set.")] = None,
     model: ModelOption = DEFAULT_VARIANT,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    log: Annotated[bool, typer.Option(
+        "--log", help="Also add the session to the session log (see 'repcam history').")] = False,
+    band: Annotated[str | None, typer.Option(help="The band colour used, if any.")] = None,
+    profile: ProfileOption = "me",
+    db: DbOption = None,
 ) -> None:
     """Count reps, time holds and list form faults in recorded videos."""
     from repcam.errors import InputError
@@ -58,7 +64,9 @@ def analyse(
     for video in files:
         target = out / video.stem if out is not None and one_folder_each else out
         try:
-            analyse_one(video, spec, side, reps, model_path, target, as_json)
+            recorded = analyse_one(video, spec, side, reps, model_path, target, as_json)
+            if log and recorded is not None:
+                log_recording(recorded.document, db, profile, band)
         except Exception as error:
             from repcam.errors import RepcamError
 
@@ -87,9 +95,21 @@ def expand_videos(paths: list[Path]) -> list[Path]:
     return files
 
 
+def log_recording(document: dict, db: Path | None, profile: str, band: str | None) -> None:
+    from repcam.logbook import import_session, session_from_analysis
+    from repcam.sessionlog import SessionLog
+
+    with SessionLog(db) as session_log:
+        added = import_session(session_log, session_from_analysis(document), profile=profile,
+                               band=band)
+    err_console.print(f"Added to the session log of {profile}." if added else
+                      "Already in the session log.", highlight=False)
+
+
 def analyse_one(video: Path, spec: ExerciseSpec | None, side: str | None, reps: int | None,
-                model_path: Path, out: Path | None, as_json: bool) -> None:
-    """One video; `spec` None means recognise the exercise first."""
+                model_path: Path, out: Path | None, as_json: bool):
+    """One video; `spec` None means recognise the exercise first. Returns the analysis, or
+    raises (after saving what it can) when the video cannot be trusted."""
     from repcam.errors import NoPersonError, UnreliableVideoError
     from repcam.recorded import analyse_recording
     from repcam.sources import VideoFileSource
@@ -112,6 +132,7 @@ def analyse_one(video: Path, spec: ExerciseSpec | None, side: str | None, reps: 
         error_type = NoPersonError if result.problem.kind == "nobody" else UnreliableVideoError
         saved = " Results for what was analysed are saved." if recorded.outputs else ""
         raise error_type(f"{video.name}: {result.problem.message}{saved}")
+    return recorded
 
 
 def recognise_or_ask(video: Path, model_path: Path, frame_count: int | None):
@@ -179,7 +200,10 @@ def print_result(result, spec) -> None:
                       f"{rep.rom_deg:.0f}", f"{rep.peak_deg:.0f}", hold,
                       f"{rep.lift_ms / 1000:.1f}", f"{rep.lower_ms / 1000:.1f}", *extra_cells,
                       ", ".join(rep.faults))
-    console.print(table)
+    if result.reps:
+        console.print(table)
+    else:
+        console.print(f"{result.title}: {result.source}: no rep was counted.", highlight=False)
     sides = ", ".join(f"{s} {n}" for s, n in result.counts_by_side.items() if n)
     partial = sum(f.fault == "partial" for f in result.faults)
     console.print(

@@ -93,6 +93,7 @@ BALL_SQUEEZE = ExerciseSpec(
     hold_ms=3000.0,
     faults=(UPPER_BODY_STILL,),
     form_signals=("trunk_lean",),
+    progresses_to="ball-squeeze-swing",
     partial_cue="squeeze the ball harder",
     notes="A small squeeze: the heel moves towards the glutes by 10-30 degrees.",
 )

@@ -149,6 +149,7 @@ class ExerciseSpec:
     thresholds: Thresholds = field(default_factory=Thresholds)
     extras: Callable[[list[tuple[float, float]]], dict[str, float]] | None = None
     form_signals: tuple[str, ...] = ()  # per-side angles the faults watch (plotted in reports)
+    progresses_to: str | None = None  # the next exercise, when it is not simply the next stage
     notes: str = ""
 
     def __post_init__(self) -> None:

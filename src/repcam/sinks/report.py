@@ -69,10 +69,14 @@ def _angle_figure(result: AnalysisResult, spec: ExerciseSpec):
                                 sharex=True, squeeze=False)
     for axis, angle in zip(axes[:, 0], angles, strict=True):
         if trace is not None:
+            seen = {side: int(np.isfinite(trace.series[f"{angle}_{side}"]).sum())
+                    for side in SIDE_COLOURS}
             for side, colour in SIDE_COLOURS.items():
-                values = trace.series.get(f"{angle}_{side}")
-                if values is not None and np.isfinite(values).any():
-                    axis.plot(trace.times_s, values, color=colour, lw=1.4, label=side)
+                if seen[side]:  # the side seen less is the far one: drawn faint
+                    faint = seen[side] < max(seen.values())
+                    axis.plot(trace.times_s, trace.series[f"{angle}_{side}"], color=colour,
+                              lw=0.8 if faint else 1.5, alpha=0.5 if faint else 1.0,
+                              label=side)
         _mark_reps(axis, result)
         axis.set_ylabel(f"{angle.replace('_', ' ')} (deg)")
         axis.grid(alpha=0.3)

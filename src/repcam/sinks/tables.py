@@ -11,6 +11,7 @@ from pathlib import Path
 
 from repcam import __version__
 from repcam.analysis import AnalysisResult
+from repcam.exercises.events import RepMetrics
 
 SESSION_SCHEMA = "repcam.session/1"
 REP_COLUMNS = ("rep", "side", "start_s", "end_s", "start_deg", "peak_deg", "rom_deg", "hold_s",
@@ -19,20 +20,23 @@ REP_COLUMNS = ("rep", "side", "start_s", "end_s", "start_deg", "peak_deg", "rom_
 
 def rep_rows(result: AnalysisResult) -> list[dict[str, object]]:
     extras = sorted({key for rep in result.reps for key in rep.extras})
-    rows = []
-    for rep in result.reps:
-        row: dict[str, object] = {
-            "rep": rep.index, "side": rep.side,
-            "start_s": _round(rep.start_ms / 1000, 3), "end_s": _round(rep.end_ms / 1000, 3),
-            "start_deg": _round(rep.start_deg), "peak_deg": _round(rep.peak_deg),
-            "rom_deg": _round(rep.rom_deg), "hold_s": _round(rep.hold_ms / 1000, 2),
-            "hold_target_s": _round(rep.hold_target_ms / 1000, 2), "hold_met": rep.hold_met,
-            "lift_s": _round(rep.lift_ms / 1000, 2), "lower_s": _round(rep.lower_ms / 1000, 2),
-            "faults": ";".join(rep.faults),
-        }
-        row.update({key: _round(rep.extras.get(key, math.nan)) for key in extras})
-        rows.append(row)
-    return rows
+    return [rep_row(rep, extras) for rep in result.reps]
+
+
+def rep_row(rep: RepMetrics, extras: list[str] | None = None) -> dict[str, object]:
+    """One rep as a flat row (seconds and degrees, rounded); `extras` fixes extra columns."""
+    row: dict[str, object] = {
+        "rep": rep.index, "side": rep.side,
+        "start_s": _round(rep.start_ms / 1000, 3), "end_s": _round(rep.end_ms / 1000, 3),
+        "start_deg": _round(rep.start_deg), "peak_deg": _round(rep.peak_deg),
+        "rom_deg": _round(rep.rom_deg), "hold_s": _round(rep.hold_ms / 1000, 2),
+        "hold_target_s": _round(rep.hold_target_ms / 1000, 2), "hold_met": rep.hold_met,
+        "lift_s": _round(rep.lift_ms / 1000, 2), "lower_s": _round(rep.lower_ms / 1000, 2),
+        "faults": ";".join(rep.faults),
+    }
+    for key in sorted(rep.extras) if extras is None else extras:
+        row[key] = _round(rep.extras.get(key, math.nan))
+    return row
 
 
 def write_reps_csv(result: AnalysisResult, path: Path) -> None:

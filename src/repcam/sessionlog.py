@@ -1,0 +1,365 @@
+"""The session log: every session, set, rep and fault, in SQLite, committed as it happens.
+
+One file in the user's data directory (or `--db` / REPCAM_DB). WAL journal with full sync,
+so a rep is durable the moment it is written: a crash, a power cut or kill -9 mid-set loses
+no completed rep. The file is never replaced or rewritten: a damaged or newer-schema log is
+refused with a way out, not "repaired".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import platformdirs
+
+from repcam.errors import RepcamError
+from repcam.exercises.events import FaultDetected, RepMetrics
+from repcam.progression import SessionRecord
+
+SCHEMA_VERSION = 1
+SQLITE_HEADER = b"SQLite format 3\x00"
+DEFAULT_PROFILE = "me"
+
+# Each entry upgrades the schema by one version; never edit one that has shipped.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE profiles (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        created TEXT NOT NULL
+    );
+    CREATE TABLE sessions (
+        id INTEGER PRIMARY KEY,
+        profile_id INTEGER NOT NULL REFERENCES profiles(id),
+        exercise TEXT NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('live', 'video')),
+        source_name TEXT NOT NULL,
+        model TEXT NOT NULL,
+        band TEXT,
+        target_sets INTEGER NOT NULL,
+        target_reps INTEGER NOT NULL,
+        started TEXT NOT NULL,
+        ended TEXT,
+        origin TEXT UNIQUE  -- an imported session.json: its identity, so it imports once
+    );
+    CREATE TABLE sets (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions(id),
+        number INTEGER NOT NULL,
+        target_reps INTEGER NOT NULL,
+        started TEXT NOT NULL,
+        ended TEXT,
+        UNIQUE (session_id, number)
+    );
+    CREATE TABLE reps (
+        id INTEGER PRIMARY KEY,
+        set_id INTEGER NOT NULL REFERENCES sets(id),
+        number INTEGER NOT NULL,
+        side TEXT NOT NULL,
+        signal TEXT NOT NULL,
+        start_s REAL NOT NULL,
+        end_s REAL NOT NULL,
+        start_deg REAL NOT NULL,
+        peak_deg REAL NOT NULL,
+        hold_s REAL NOT NULL,
+        hold_target_s REAL NOT NULL,
+        lift_s REAL NOT NULL,
+        lower_s REAL NOT NULL,
+        faults TEXT NOT NULL,  -- ';'-separated fault names
+        extras TEXT NOT NULL,  -- JSON: exercise-specific measures (Nordic break angle...)
+        UNIQUE (set_id, number)
+    );
+    CREATE TABLE faults (
+        id INTEGER PRIMARY KEY,
+        set_id INTEGER NOT NULL REFERENCES sets(id),
+        rep_number INTEGER NOT NULL,
+        time_s REAL NOT NULL,
+        fault TEXT NOT NULL,
+        cue TEXT NOT NULL
+    );
+    CREATE INDEX sessions_by_profile ON sessions(profile_id, exercise, started);
+    """,
+)
+
+
+class SessionLogError(RepcamError):
+    """The session log cannot be read or written."""
+
+    exit_code = 6
+
+
+def default_db_path() -> Path:
+    override = os.environ.get("REPCAM_DB")
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_data_dir("repcam")) / "sessions.db"
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class LoggedSet:
+    number: int
+    target_reps: int
+    reps: tuple[RepMetrics, ...]
+    faults: tuple[FaultDetected, ...] = ()
+
+
+@dataclass(frozen=True)
+class LoggedSession:
+    id: int
+    profile: str
+    exercise: str
+    source: str
+    source_name: str
+    model: str
+    band: str | None
+    target_sets: int
+    target_reps: int
+    started: str
+    ended: str | None
+    origin: str | None = None
+    sets: tuple[LoggedSet, ...] = field(default=())
+
+    def record(self) -> SessionRecord:
+        return SessionRecord(self.exercise, self.started,
+                             tuple(s.reps for s in self.sets), self.band)
+
+
+class SessionLog:
+    """The log file, opened for one command. Use as a context manager."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = Path(path) if path is not None else default_db_path()
+        self._db: sqlite3.Connection | None = None
+
+    # -- opening ---------------------------------------------------------------------------
+    def __enter__(self) -> SessionLog:
+        self.open()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def open(self) -> None:
+        self._refuse_foreign_file()
+        with self._guard("open"):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # Autocommit: every statement is its own durable transaction unless grouped.
+            self._db = sqlite3.connect(self.path, timeout=5.0, isolation_level=None)
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA foreign_keys = ON")
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise SessionLogError(
+                    f"The session log {self.path} was written by a newer repcam (schema "
+                    f"{version}, this one knows {SCHEMA_VERSION}). It was left untouched.",
+                    hint="Upgrade repcam (pip install -U repcam), or pass --db to use another "
+                    "log.")
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = FULL")  # a committed rep survives power loss
+            if self._db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                raise sqlite3.DatabaseError("quick_check failed")
+            self._migrate(version)
+
+    def _refuse_foreign_file(self) -> None:
+        """Anything at the path that is not an SQLite file is somebody's data: never touch it."""
+        if not self.path.exists() or self.path.stat().st_size == 0:
+            return
+        try:
+            with self.path.open("rb") as handle:
+                header = handle.read(len(SQLITE_HEADER))
+        except OSError as error:
+            raise SessionLogError(f"The session log {self.path} cannot be read ({error}).",
+                                  hint="Check its permissions, or pass --db.") from None
+        if header != SQLITE_HEADER:
+            raise self._damaged()
+
+    def _damaged(self) -> SessionLogError:
+        return SessionLogError(
+            f"The session log {self.path} is damaged or is not a repcam log; it was left "
+            "untouched.",
+            hint=f"Move it aside (e.g. rename it to {self.path.name}.broken) and repcam will "
+            f"start a new log; 'sqlite3 {self.path.name} .recover' may rescue its sessions.")
+
+    def _migrate(self, version: int) -> None:
+        """Apply the missing migrations, each with its version bump in one transaction."""
+        assert self._db is not None
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            script = MIGRATIONS[target - 1]
+            try:
+                self._db.executescript(
+                    f"BEGIN IMMEDIATE; {script}; PRAGMA user_version = {target}; COMMIT;")
+            except sqlite3.Error:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        assert self._db is not None
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def _guard(self, action: str) -> Iterator[None]:
+        """sqlite3's errors, as sentences a person can act on."""
+        try:
+            yield
+        except SessionLogError:
+            raise
+        except sqlite3.OperationalError as error:
+            raise self._operational(error, action) from None
+        except sqlite3.DatabaseError:
+            raise self._damaged() from None
+        except OSError as error:
+            raise SessionLogError(f"The session log {self.path} could not be opened ({error}).",
+                                  hint="Check the folder exists and is writable, or pass "
+                                  "--db.") from None
+
+    def _operational(self, error: sqlite3.OperationalError, action: str) -> SessionLogError:
+        text = str(error).lower()
+        if "locked" in text or "busy" in text:
+            return SessionLogError(
+                f"The session log {self.path} is busy: another repcam is writing to it.",
+                hint="Wait for it to finish, or close the other repcam, and try again.")
+        if "readonly" in text or "read-only" in text:
+            return SessionLogError(f"The session log {self.path} is read-only; nothing was "
+                                   f"saved by this {action}.",
+                                   hint="Make the file and its folder writable, or pass --db.")
+        if "full" in text:
+            return SessionLogError(f"The disk holding {self.path} is full: this {action} was "
+                                   "not saved (everything saved before is intact).",
+                                   hint="Free some disk space and try again.")
+        if "unable to open" in text:
+            return SessionLogError(f"The session log {self.path} could not be opened.",
+                                   hint="Check the folder exists and is writable, or pass "
+                                   "--db.")
+        return SessionLogError(f"The session log {self.path} failed during {action}: {error}.")
+
+    def _execute(self, action: str, sql: str, params: tuple = ()) -> sqlite3.Cursor:
+        if self._db is None:
+            raise RuntimeError("SessionLog used while closed")
+        with self._guard(action):
+            return self._db.execute(sql, params)
+
+    # -- writing ---------------------------------------------------------------------------
+    def profile_id(self, name: str) -> int:
+        self._execute("profile", "INSERT OR IGNORE INTO profiles (name, created) VALUES (?, ?)",
+                      (name, now_iso()))
+        return self._execute("profile", "SELECT id FROM profiles WHERE name = ?",
+                             (name,)).fetchone()[0]
+
+    def start_session(self, *, profile: str, exercise: str, source: str, source_name: str,
+                      model: str, target_sets: int, target_reps: int, band: str | None = None,
+                      started: str | None = None, origin: str | None = None) -> int:
+        profile_id = self.profile_id(profile)
+        cursor = self._execute(
+            "session",
+            "INSERT INTO sessions (profile_id, exercise, source, source_name, model, band, "
+            "target_sets, target_reps, started, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (profile_id, exercise, source, source_name, model, band, target_sets, target_reps,
+             started or now_iso(), origin))
+        return int(cursor.lastrowid)
+
+    def start_set(self, session_id: int, number: int, target_reps: int) -> int:
+        cursor = self._execute(
+            "set", "INSERT INTO sets (session_id, number, target_reps, started) "
+            "VALUES (?, ?, ?, ?)", (session_id, number, target_reps, now_iso()))
+        return int(cursor.lastrowid)
+
+    def add_rep(self, set_id: int, rep: RepMetrics, number: int | None = None) -> None:
+        """Committed on return: this rep is safe from here on."""
+        self._execute(
+            "rep",
+            "INSERT INTO reps (set_id, number, side, signal, start_s, end_s, start_deg, "
+            "peak_deg, hold_s, hold_target_s, lift_s, lower_s, faults, extras) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (set_id, number or rep.index, rep.side, rep.signal, rep.start_ms / 1000,
+             rep.end_ms / 1000, rep.start_deg, rep.peak_deg, rep.hold_ms / 1000,
+             rep.hold_target_ms / 1000, rep.lift_ms / 1000, rep.lower_ms / 1000,
+             ";".join(rep.faults), json.dumps(rep.extras)))
+
+    def add_fault(self, set_id: int, fault: FaultDetected) -> None:
+        self._execute("fault", "INSERT INTO faults (set_id, rep_number, time_s, fault, cue) "
+                      "VALUES (?, ?, ?, ?, ?)",
+                      (set_id, fault.rep_index, fault.timestamp_ms / 1000, fault.fault,
+                       fault.cue))
+
+    def end_set(self, set_id: int) -> None:
+        self._execute("set", "UPDATE sets SET ended = ? WHERE id = ?", (now_iso(), set_id))
+
+    def end_session(self, session_id: int) -> None:
+        self._execute("session", "UPDATE sessions SET ended = ? WHERE id = ?",
+                      (now_iso(), session_id))
+
+    def has_origin(self, origin: str) -> bool:
+        return self._execute("import", "SELECT 1 FROM sessions WHERE origin = ?",
+                             (origin,)).fetchone() is not None
+
+    # -- reading ---------------------------------------------------------------------------
+    def profiles(self) -> list[str]:
+        rows = self._execute("read", "SELECT name FROM profiles ORDER BY name").fetchall()
+        return [row[0] for row in rows]
+
+    def sessions(self, *, profile: str | None = None, exercise: str | None = None,
+                 since: str | None = None) -> list[LoggedSession]:
+        query = ("SELECT s.*, p.name AS profile FROM sessions s JOIN profiles p "
+                 "ON p.id = s.profile_id WHERE 1=1")
+        params: list[object] = []
+        for clause, value in (("p.name = ?", profile), ("s.exercise = ?", exercise),
+                              ("s.started >= ?", since)):
+            if value is not None:
+                query += f" AND {clause}"
+                params.append(value)
+        rows = self._execute("read", query + " ORDER BY s.started, s.id",
+                             tuple(params)).fetchall()
+        return [self._session(row) for row in rows]
+
+    def _session(self, row: sqlite3.Row) -> LoggedSession:
+        sets = tuple(self._set(s) for s in self._execute(
+            "read", "SELECT * FROM sets WHERE session_id = ? ORDER BY number",
+            (row["id"],)).fetchall())
+        return LoggedSession(row["id"], row["profile"], row["exercise"], row["source"],
+                             row["source_name"], row["model"], row["band"], row["target_sets"],
+                             row["target_reps"], row["started"], row["ended"], row["origin"],
+                             sets)
+
+    def _set(self, row: sqlite3.Row) -> LoggedSet:
+        reps = tuple(_rep(r) for r in self._execute(
+            "read", "SELECT * FROM reps WHERE set_id = ? ORDER BY number",
+            (row["id"],)).fetchall())
+        faults = tuple(FaultDetected(f["time_s"] * 1000, f["fault"], f["cue"], f["rep_number"])
+                       for f in self._execute("read", "SELECT * FROM faults WHERE set_id = ? "
+                                              "ORDER BY time_s", (row["id"],)).fetchall())
+        return LoggedSet(row["number"], row["target_reps"], reps, faults)
+
+
+def _rep(row: sqlite3.Row) -> RepMetrics:
+    return RepMetrics(
+        index=row["number"], side=row["side"], start_ms=row["start_s"] * 1000,
+        end_ms=row["end_s"] * 1000, signal=row["signal"], start_deg=row["start_deg"],
+        peak_deg=row["peak_deg"], hold_ms=row["hold_s"] * 1000,
+        hold_target_ms=row["hold_target_s"] * 1000, lift_ms=row["lift_s"] * 1000,
+        lower_ms=row["lower_s"] * 1000,
+        faults=tuple(f for f in row["faults"].split(";") if f),
+        extras=json.loads(row["extras"]))
