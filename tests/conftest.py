@@ -33,3 +33,9 @@ def model_path() -> Path:
     from repcam.models.provision import ensure_model
 
     return ensure_model("full")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_session_log(tmp_path_factory) -> None:
+    """No test (nor a repcam it starts) writes into the person's own session log."""
+    os.environ["REPCAM_DB"] = str(tmp_path_factory.mktemp("log") / "sessions.db")

@@ -12,10 +12,14 @@ from repcam.exercises import get_exercise
 from repcam.filters import OneEuroFilter
 from repcam.kinematics import Kinematics
 from repcam.landmark_cache import LandmarkTrack
+from repcam.logbook import import_session, session_from_analysis
 from repcam.recognise import recognise
 from repcam.session import ExerciseSession
+from repcam.sessionlog import SessionLog
+from repcam.sinks.tables import session_document
 
 from conftest import clip_labels
+from test_cli import repcam
 
 LABELS = clip_labels()
 BRIDGES = [row for row in LABELS if row["exercise"] == "bridge" and int(row["reps"]) > 0]
@@ -89,3 +93,30 @@ def test_the_nordic_exerciser_is_found_beside_the_partner(clips_dir, model_path)
     assert result.count == 2
     for rep in result.reps:
         assert 20.0 <= rep.extras["break_angle_deg"] <= 80.0
+
+
+WEEK = ["physioplus_bridging.mp4", "aminran_glutebridge.mp4", "pexels_glute_bridge_miniband.mp4",
+        "darebee_bridge_be23.mp4"]
+
+
+def test_a_week_of_real_sessions_reads_back_and_gets_the_right_advice(clips_dir, model_path,
+                                                                        tmp_path):
+    """Four days of bridges, each a real analysed clip, through import, history, progress."""
+    db = tmp_path / "week.db"
+    counts = []
+    with SessionLog(db) as log:
+        for day, name in enumerate(WEEK, start=16):
+            result = analyse_track(track_of(clips_dir, model_path, name), get_exercise("bridge"))
+            document = session_document(result, model=model_path.name, video={}, outputs={})
+            document["created"] = f"2026-11-{day}T08:30:00+00:00"
+            import_session(log, session_from_analysis(document), profile="me")
+            counts.append(result.count)
+    shown = repcam("history", "--db", str(db), "--exercise", "bridge")
+    assert shown.returncode == 0, shown.stderr
+    rows = [line for line in shown.stdout.splitlines() if "2026-11-" in line]
+    assert [row.strip("│ ").split()[0] for row in rows] == [f"2026-11-{d}" for d in range(16, 20)]
+    assert [f"1x{n}" in row for row, n in zip(rows, counts, strict=True)] == [True] * 4
+    advice = repcam("progress", "--db", str(db)).stdout
+    # Nothing reached ten reps with 3 s holds: stay at one set of ten, and say why.
+    assert "Next: bridge, 1 set(s) of 10" in advice
+    assert "Repeat 1x10" in advice and "short of 10" in advice

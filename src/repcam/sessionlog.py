@@ -138,8 +138,9 @@ class LoggedSession:
 class SessionLog:
     """The log file, opened for one command. Use as a context manager."""
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, *, busy_timeout_s: float = 5.0) -> None:
         self.path = Path(path) if path is not None else default_db_path()
+        self.busy_timeout_s = busy_timeout_s  # how long to wait for another writer
         self._db: sqlite3.Connection | None = None
 
     # -- opening ---------------------------------------------------------------------------
@@ -155,7 +156,8 @@ class SessionLog:
         with self._guard("open"):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # Autocommit: every statement is its own durable transaction unless grouped.
-            self._db = sqlite3.connect(self.path, timeout=5.0, isolation_level=None)
+            self._db = sqlite3.connect(self.path, timeout=self.busy_timeout_s,
+                                       isolation_level=None)
             self._db.row_factory = sqlite3.Row
             self._db.execute("PRAGMA foreign_keys = ON")
             version = self._db.execute("PRAGMA user_version").fetchone()[0]
