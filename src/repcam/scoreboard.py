@@ -55,8 +55,8 @@ class Scoreboard:
                 self.status = ""
             case RepStarted():
                 self.hold_ms, self.holding, self.last_rep = 0.0, False, None
-            case TopReached(rep_index=count, side=side):
-                self.count = count
+            case TopReached(side=side):
+                self.count += 1
                 self.counts_by_side[side] = self.counts_by_side.get(side, 0) + 1
             case HoldProgress(held_ms=held, target_ms=target):
                 self.hold_ms, self.hold_target_ms, self.holding = held, target, True

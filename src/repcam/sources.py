@@ -1,12 +1,14 @@
 """Frame sources: a video file, a webcam or a network stream, behind one iterator.
 
 A file is read in order, every frame, with the container's timestamps (variable frame rate
-is honoured); it can also be paced "as a camera". A live camera is read in its own thread
-that always keeps only the newest frame, so latency never grows when processing is slow.
+is honoured). A live camera, a stream, or a file played "as a camera" is read in its own
+thread that always keeps only the newest frame, so latency never grows when processing is
+slow.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import queue
 import threading
 import time
@@ -40,9 +42,8 @@ class SourceInfo:
 class VideoFileSource:
     """Every frame of a video file, timestamped by the container."""
 
-    def __init__(self, path: str | Path, *, realtime: bool = False) -> None:
+    def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.realtime = realtime
         if not self.path.exists():
             raise InputError(f"No such file: {self.path}.", hint="Check the path and try again.")
         if self.path.is_dir():
@@ -67,7 +68,6 @@ class VideoFileSource:
     def __iter__(self) -> Iterator[Frame]:
         capture = cv2.VideoCapture(str(self.path))
         frame_ms = 1000.0 / self.info.fps
-        started = time.monotonic()
         last_ms = -1.0
         index = 0
         try:
@@ -81,10 +81,6 @@ class VideoFileSource:
                 if index == 0 and stamp <= 0:
                     timestamp_ms = 0.0
                 last_ms = timestamp_ms
-                if self.realtime:
-                    delay = started + timestamp_ms / 1000.0 - time.monotonic()
-                    if delay > 0:
-                        time.sleep(delay)
                 yield Frame(image, timestamp_ms, index, time.monotonic())
                 index += 1
         finally:
@@ -98,14 +94,23 @@ def _parse_camera(spec: str | int) -> int | str:
 
 
 class LiveSource:
-    """A webcam index or a stream URL, read in a thread that keeps only the newest frame."""
+    """A camera, a stream URL, or a file played as a camera, read in a thread that keeps only
+    the newest frame: a slow consumer skips frames (counted) instead of falling behind.
 
-    def __init__(self, spec: str | int, *, open_timeout_s: float = 10.0) -> None:
-        self.spec = _parse_camera(spec)
-        self._capture = cv2.VideoCapture(self.spec)
+    A camera or stream is read as it delivers, timestamped by the clock; a file (`paced`) is
+    released at its own frame times, timestamped by the container.
+    """
+
+    def __init__(self, spec: str | int | Path, *, paced: bool = False,
+                 list_cameras: bool = True) -> None:
+        self.spec = spec if paced else _parse_camera(str(spec) if isinstance(spec, Path)
+                                                        else spec)
+        self.paced = paced
+        self._capture = cv2.VideoCapture(str(self.spec) if paced else self.spec)
         if not self._capture.isOpened():
             self._capture.release()
-            raise InputError(f"Camera {self.spec!r} could not be opened.", hint=_camera_hint())
+            raise InputError(f"Camera {self.spec!r} could not be opened.",
+                             hint=_camera_hint() if list_cameras else "")
         ok, first = self._capture.read()
         if not ok:
             self._capture.release()
@@ -114,18 +119,24 @@ class LiveSource:
         fps = self._capture.get(cv2.CAP_PROP_FPS)
         self.info = SourceInfo(str(self.spec), width, height, fps if 0 < fps < 240 else 30.0, None)
         self.dropped_frames = 0
-        self._latest: Frame | None = Frame(first, 0.0, 0, time.monotonic())
+        self._epoch = time.monotonic()
+        self._latest: Frame | None = Frame(first, 0.0, 0, self._epoch)
         self._condition = threading.Condition()
         self._stopped = False
         self._ended = False
-        self._epoch = time.monotonic()
+        # Reading starts with the first frame asked for, so a slow start (loading the model)
+        # does not eat the beginning of a file played as a camera.
         self._thread = threading.Thread(target=self._reader, daemon=True, name="repcam-capture")
-        self._thread.start()
 
     def _reader(self) -> None:
         index = 1
         while not self._stopped:
             ok, image = self._capture.read()
+            stamp_ms = self._capture.get(cv2.CAP_PROP_POS_MSEC) if self.paced else 0.0
+            if ok and self.paced:  # a file: wait until this frame's moment comes
+                delay = self._epoch + stamp_ms / 1000.0 - time.monotonic()
+                if delay > 0:
+                    time.sleep(delay)
             now = time.monotonic()
             with self._condition:
                 if not ok:
@@ -134,11 +145,16 @@ class LiveSource:
                     return
                 if self._latest is not None:
                     self.dropped_frames += 1  # the pipeline never took the previous frame
-                self._latest = Frame(image, (now - self._epoch) * 1000.0, index, now)
+                timestamp_ms = stamp_ms if self.paced else (now - self._epoch) * 1000.0
+                self._latest = Frame(image, timestamp_ms, index, now)
                 self._condition.notify_all()
             index += 1
 
     def __iter__(self) -> Iterator[Frame]:
+        if not self._thread.is_alive() and not self._ended:
+            self._epoch = time.monotonic()
+            self._latest = dataclasses.replace(self._latest, captured_at_s=self._epoch)
+            self._thread.start()
         try:
             while True:
                 with self._condition:
@@ -174,11 +190,12 @@ def _opens(index: int) -> bool:
 
 
 def open_source(spec: str | int | Path, *, as_camera: bool = False):
-    """A file path (read fully, or paced like a camera), a camera index or a stream URL."""
+    """A file path (read fully, or played like a camera), a camera index or a stream URL."""
     text = str(spec)
     if isinstance(spec, int) or text.isdigit() or "://" in text:
         return LiveSource(spec if isinstance(spec, int) else text)
-    return VideoFileSource(text, realtime=as_camera)
+    file = VideoFileSource(text)  # checks the file, with a clear message if it is no video
+    return LiveSource(file.path, paced=True) if as_camera else file
 
 
 def prefetched(frames: Iterator[Frame] | VideoFileSource, depth: int = 8) -> Iterator[Frame]:

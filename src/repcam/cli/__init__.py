@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from repcam import __version__
-from repcam.cli import analyse_cmd, log_cmd, models_cmd, pose_cmd, render_cmd
+from repcam.cli import analyse_cmd, live_cmd, log_cmd, models_cmd, pose_cmd, render_cmd
 from repcam.cli.console import console, fail
 from repcam.errors import RepcamError
 
@@ -25,6 +25,7 @@ pose_cmd.register(app)
 analyse_cmd.register(app)
 render_cmd.register(app)
 log_cmd.register(app)
+live_cmd.register(app)
 
 
 def _version(value: bool) -> None:

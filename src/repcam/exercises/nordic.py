@@ -65,6 +65,7 @@ NORDIC = ExerciseSpec(
     # The descent is the rep: it starts a few degrees from upright, not a third of the way.
     thresholds=Thresholds(at_start=0.1, leave_start=0.18),
     default_reps=5,
+    helpers=1,  # a partner holding the feet is the usual anchor
     max_reps=10,
     extras=break_point,
     notes="Reports the break angle (from vertical) and the controlled lowering time.",

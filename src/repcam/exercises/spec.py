@@ -150,6 +150,7 @@ class ExerciseSpec:
     extras: Callable[[list[tuple[float, float]]], dict[str, float]] | None = None
     form_signals: tuple[str, ...] = ()  # per-side angles the faults watch (plotted in reports)
     progresses_to: str | None = None  # the next exercise, when it is not simply the next stage
+    helpers: int = 0  # people who may be in view besides the exerciser (a partner's hands)
     notes: str = ""
 
     def __post_init__(self) -> None:

@@ -1,0 +1,121 @@
+"""`repcam live --exercise NAME` and one command per exercise (`repcam bridge`, ...)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from repcam.cli.console import console, err_console, provision_model
+from repcam.cli.log_cmd import DbOption, ProfileOption
+from repcam.cli.pose_cmd import ModelOption
+from repcam.exercises.registry import EXERCISES
+from repcam.models.catalog import DEFAULT_VARIANT
+
+Camera = Annotated[str, typer.Option(
+    "--camera", "-c", help="A camera index (0, 1...), a stream URL, or a video file played "
+    "as a camera.")]
+Reps = Annotated[int | None, typer.Option(help="Reps per set (default: from your progress).")]
+Sets = Annotated[int | None, typer.Option(help="Sets (default: from your progress).")]
+Hold = Annotated[float | None, typer.Option(help="Hold at the top, seconds (default: the "
+                                            "programme's).")]
+Side = Annotated[str | None, typer.Option(help="left or right: the working leg.")]
+Rest = Annotated[float, typer.Option("--rest", help="Rest between sets, seconds.")]
+NoVoice = Annotated[bool, typer.Option("--no-voice", help="Do not speak the cues.")]
+Headless = Annotated[bool, typer.Option(help="No window (e.g. to record with --record).")]
+Record = Annotated[Path | None, typer.Option(help="Save the overlay video to this .mp4.")]
+Mirror = Annotated[bool, typer.Option(help="Show the picture mirrored, like a selfie.")]
+Band = Annotated[str | None, typer.Option(help="The band colour, if you use one.")]
+VoiceLog = Annotated[Path | None, typer.Option(help="Also write every spoken cue to this file "
+                                               "(JSON lines).")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("live")(live)
+    for name, spec in EXERCISES.items():
+        command = _exercise_command(name)
+        command.__doc__ = f"Live coaching: {spec.title}. {spec.setup}"
+        app.command(name, rich_help_panel="Live coaching")(command)
+
+
+def _exercise_command(name: str):
+    def command(camera: Camera = "0", reps: Reps = None, sets: Sets = None, hold: Hold = None,
+                side: Side = None, rest: Rest = 60.0, model: ModelOption = DEFAULT_VARIANT,
+                no_voice: NoVoice = False, headless: Headless = False, record: Record = None,
+                mirror: Mirror = False, band: Band = None, voice_log: VoiceLog = None,
+                profile: ProfileOption = "me", db: DbOption = None) -> None:
+        coach(name, camera, reps, sets, hold, side, rest, model, no_voice, headless, record,
+              mirror, band, voice_log, profile, db)
+
+    return command
+
+
+def live(exercise: Annotated[str, typer.Option("--exercise", "-e", help=", ".join(EXERCISES))],
+         camera: Camera = "0", reps: Reps = None, sets: Sets = None, hold: Hold = None,
+         side: Side = None, rest: Rest = 60.0, model: ModelOption = DEFAULT_VARIANT,
+         no_voice: NoVoice = False, headless: Headless = False, record: Record = None,
+         mirror: Mirror = False, band: Band = None, voice_log: VoiceLog = None,
+         profile: ProfileOption = "me", db: DbOption = None) -> None:
+    """Live coaching in front of a camera: counts, holds and corrections, spoken."""
+    coach(exercise, camera, reps, sets, hold, side, rest, model, no_voice, headless, record,
+          mirror, band, voice_log, profile, db)
+
+
+def coach(exercise: str, camera: str, reps: int | None, sets: int | None, hold: float | None,
+          side: str | None, rest: float, model: str, no_voice: bool, headless: bool,
+          record: Path | None, mirror: bool, band: str | None, voice_log: Path | None,
+          profile: str, db: Path | None) -> None:
+    from repcam.cli.log_cmd import next_dose
+    from repcam.errors import InputError
+    from repcam.exercises.registry import UnknownExercise, get_exercise
+    from repcam.live import LiveCoach, LiveOptions, has_display
+    from repcam.sessionlog import SessionLog
+    from repcam.sinks.voice import Voice, best_engine
+
+    try:
+        spec = get_exercise(exercise)
+    except UnknownExercise as error:
+        raise InputError(str(error)) from None
+    if side not in (None, "left", "right"):
+        raise InputError(f"--side must be left or right, not '{side}'.")
+    if hold is not None:
+        spec = dataclasses.replace(spec, hold_ms=hold * 1000.0)
+    advice = next_dose(db, profile, spec.name)
+    if reps is None or sets is None:
+        dose = advice.dose if advice.exercise == spec.name else None
+        reps = reps or (dose.reps if dose else spec.max_reps)
+        sets = sets or (dose.sets if dose else 3)
+        err_console.print(f"{sets} set(s) of {reps}: {advice.reason}", highlight=False)
+    if not headless and not has_display():
+        err_console.print("No screen found: running without a window (--headless).")
+        headless = True
+    model_path = provision_model(model)
+    voice = Voice(None if no_voice else best_engine(), log_path=voice_log)
+    options = LiveOptions(camera=camera, reps=reps, sets=sets, rest_s=rest, side=side,
+                          headless=headless, record=record, mirror=mirror, profile=profile,
+                          band=band, db=db)
+    try:
+        with SessionLog(db) as log:
+            report = LiveCoach(spec, options, model_path, voice, log).run()
+    finally:
+        voice.close()
+    print_summary(spec, report, voice.name)
+    if report.camera_lost:
+        raise InputError("The camera stopped and did not come back; what was counted is saved.",
+                         hint="Check the cable or the stream, then start again.")
+
+
+def print_summary(spec, report, voice_name: str) -> None:
+    import numpy as np
+
+    sets = ", ".join(str(n) for n in report.sets) or "none"
+    latency = np.percentile(report.latencies_ms, [50, 95]) if report.latencies_ms else None
+    console.print(f"[bold]{spec.title}[/]: sets done {len(report.sets)} (reps {sets}); "
+                  f"stopped by {report.stopped_by}.", highlight=False)
+    details = f"{report.frames} frames, {report.dropped} dropped by the camera"
+    if latency is not None:
+        details += f", latency p50 {latency[0]:.0f} ms / p95 {latency[1]:.0f} ms"
+    console.print(f"{details}; voice: {voice_name}. Saved to the session log "
+                  f"(session {report.session_id}).", highlight=False)
