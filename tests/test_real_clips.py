@@ -32,7 +32,9 @@ _tracks: dict[str, LandmarkTrack] = {}
 
 def track_of(clips_dir: Path, model_path: Path, name: str) -> LandmarkTrack:
     if name not in _tracks:
-        _tracks[name] = load_or_extract(clips_dir / name, model_path)
+        exercise = next(row["exercise"] for row in LABELS if row["file"] == name)
+        _tracks[name] = load_or_extract(clips_dir / name, model_path,
+                                        analysis_fps=get_exercise(exercise).analysis_fps)
     return _tracks[name]
 
 

@@ -20,6 +20,7 @@ import pytest
 from repcam.analysis import analyse_track, load_cached, video_key
 from repcam.exercises import get_exercise
 from repcam.landmark_cache import LandmarkTrack
+from repcam.pipeline import ANALYSIS_FPS
 from repcam.recognise import recognise
 from repcam.sinks.tables import REP_COLUMNS, SESSION_SCHEMA
 from repcam.synthetic import Camera, RepPlan, synthesize
@@ -97,7 +98,7 @@ def test_annotated_video_matches_the_input(analysed):
 
 def test_report_numbers_equal_the_analysers(analysed, model_path):
     video, out = analysed
-    track = load_cached(video_key(video, model_path, 2), out / "landmarks.npz")
+    track = load_cached(video_key(video, model_path, 2, ANALYSIS_FPS), out / "landmarks.npz")
     assert track is not None  # cached next to the output
     result = analyse_track(track, get_exercise("bridge"))
     session = json.loads((out / "session.json").read_text())

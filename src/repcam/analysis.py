@@ -72,10 +72,11 @@ class AnalysisResult:
         return data
 
 
-def video_key(video: Path, model_path: Path, people: int) -> str:
-    """A video's identity for caching: its path, size and mtime, and the model."""
+def video_key(video: Path, model_path: Path, people: int, analysis_fps: float) -> str:
+    """A video's identity for caching: its path, size and mtime, the model and its settings."""
     stat = video.stat()
-    return f"{video.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{model_path.name}|{people}"
+    return (f"{video.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{model_path.name}|{people}"
+            f"|{analysis_fps:g}")
 
 
 def cache_path(key: str) -> Path:
@@ -108,13 +109,16 @@ def store(track: LandmarkTrack, *places: Path) -> None:
 
 
 def load_or_extract(video: Path, model_path: Path, *, people: int = DEFAULT_PEOPLE,
+                    analysis_fps: float | None = None,
                     on_frame: Callable[[int], None] = lambda index: None) -> LandmarkTrack:
-    from repcam.pipeline import extract_track
+    from repcam.pipeline import ANALYSIS_FPS, extract_track
 
-    key = video_key(video, model_path, people)
+    fps = ANALYSIS_FPS if analysis_fps is None else analysis_fps
+    key = video_key(video, model_path, people, fps)
     track = load_cached(key)
     if track is None:
-        track = extract_track(video, model_path, num_poses=people, on_frame=on_frame)
+        track = extract_track(video, model_path, num_poses=people, analysis_fps=fps,
+                              on_frame=on_frame)
         track = dataclasses.replace(track, key=key)
         store(track)
     return track

@@ -30,6 +30,7 @@ from repcam.exercises.spec import ExerciseSpec
 from repcam.kinematics import AngleFrame
 from repcam.landmark_cache import LandmarkTrack
 from repcam.landmarks import PoseFrame
+from repcam.pipeline import RateLimiter
 from repcam.scoreboard import Scoreboard
 from repcam.sinks.overlay import draw_overlay
 from repcam.sinks.report import FaultThumbnail, write_report
@@ -82,14 +83,18 @@ def analyse_recording(
     side: str | None = None,
     target_reps: int | None = None,
     people: int = DEFAULT_PEOPLE,
+    analysis_fps: float | None = None,
     on_frame: Callable[[int], None] = lambda index: None,
 ) -> RecordedAnalysis:
+    """`analysis_fps`: poses a second to analyse (default: what the exercise asks for)."""
     source = VideoFileSource(video)
-    key = video_key(video, model_path, people)
+    analysis_fps = spec.analysis_fps if analysis_fps is None else analysis_fps
+    key = video_key(video, model_path, people, analysis_fps)
     local_cache = (out_dir / LANDMARKS,) if out_dir else ()
     cached = load_cached(key, *local_cache)
     analysis = SetAnalysis(spec, side=side, target_reps=target_reps)
     poses: list[PoseFrame] = []
+    decoded = 0
     annotator = None
     try:
         with contextlib.ExitStack() as stack:
@@ -98,11 +103,15 @@ def analyse_recording(
                     out_dir / ANNOTATED, source.info.fps,
                     (source.info.width_px, source.info.height_px)))
                 annotator = _Annotator(spec, Scoreboard(spec.title, spec.default_reps), writer)
-            for frame, pose in _poses(source, cached, model_path, people, stack):
-                poses.append(pose)
-                angles, events = analysis.process(pose)
+            angles, events = AngleFrame(0.0, {}), []
+            for frame, pose in _poses(source, cached, model_path, people, analysis_fps, stack):
+                if pose is not None:  # a frame the model saw; the others show the last result
+                    poses.append(pose)
+                    angles, events = analysis.process(pose)
                 if annotator is not None:
                     annotator.frame(frame.image_bgr, angles, events)
+                    events = []
+                decoded += 1
                 on_frame(frame.index)
             analysis.finish()
     finally:
@@ -114,8 +123,8 @@ def analyse_recording(
         elif cached is not None and out_dir is not None:
             store(cached, *local_cache)
         result = _flag_truncation(analysis.result(str(video), _detection_rate(poses)),
-                                  source.info)
-        document = _document(result, source.info, model_path.name,
+                                  source.info, decoded)
+        document = _document(result, source.info, decoded, model_path.name,
                              annotator.writer.codec if annotator else None)
         outputs = {}
         if out_dir is not None and annotator is not None:
@@ -125,28 +134,38 @@ def analyse_recording(
 
 
 def _poses(source: VideoFileSource, cached: LandmarkTrack | None, model_path: Path,
-           people: int, stack: contextlib.ExitStack) -> Iterator[tuple[Frame, PoseFrame]]:
-    """Each decoded frame with its pose: from the cache when there is one, else the model."""
+           people: int, analysis_fps: float,
+           stack: contextlib.ExitStack) -> Iterator[tuple[Frame, PoseFrame | None]]:
+    """Each decoded frame, with a pose when it is one the model sees (at `analysis_fps`),
+    taken from the cache when there is one."""
     frames = prefetched(source)
     if cached is not None:
-        yield from zip(frames, cached.frames, strict=False)
+        pending = iter(cached.frames)
+        upcoming = next(pending, None)
+        for frame in frames:
+            pose = None
+            if upcoming is not None and upcoming.timestamp_ms <= frame.timestamp_ms + 0.5:
+                pose, upcoming = upcoming, next(pending, None)
+            yield frame, pose
         return
     from repcam.pose import PoseEstimator
 
     estimator = stack.enter_context(PoseEstimator(model_path, num_poses=people))
+    limiter = RateLimiter(analysis_fps)
     for frame in frames:
-        yield frame, estimator.detect(frame.image_bgr, frame.timestamp_ms)
+        take = limiter.take(frame.timestamp_ms)
+        yield frame, estimator.detect(frame.image_bgr, frame.timestamp_ms) if take else None
 
 
 TRUNCATED_SHARE = 0.9  # fewer frames than this share of the container's count: damaged
 
 
-def _flag_truncation(result: AnalysisResult, info: SourceInfo) -> AnalysisResult:
+def _flag_truncation(result: AnalysisResult, info: SourceInfo, decoded: int) -> AnalysisResult:
     expected = info.frame_count
-    if result.problem is not None or not expected or result.frames >= TRUNCATED_SHARE * expected:
+    if result.problem is not None or not expected or decoded >= TRUNCATED_SHARE * expected:
         return result
     return dataclasses.replace(result, problem=Problem(
-        "truncated", f"The recording ends early: {result.frames} of {expected} frames could be "
+        "truncated", f"The recording ends early: {decoded} of {expected} frames could be "
         "read (the file is cut short or damaged). Copy the original file again."))
 
 
@@ -154,10 +173,11 @@ def _detection_rate(poses: list[PoseFrame]) -> float:
     return sum(bool(p.people) for p in poses) / len(poses) if poses else 0.0
 
 
-def _document(result: AnalysisResult, info: SourceInfo, model: str,
+def _document(result: AnalysisResult, info: SourceInfo, decoded: int, model: str,
               codec: str | None) -> dict:
     video = {"width": info.width_px, "height": info.height_px, "fps": round(info.fps, 3),
-             "frames": result.frames, "duration_s": round(result.duration_s, 3)}
+             "frames": decoded, "analysed_frames": result.frames,
+             "duration_s": round(result.duration_s, 3)}
     outputs = {name: name for name in (ANNOTATED, REPS_CSV, SESSION_JSON, REPORT_HTML)}
     document = session_document(result, model=model, video=video, outputs=outputs)
     document["annotated_codec"] = codec

@@ -151,6 +151,7 @@ class ExerciseSpec:
     form_signals: tuple[str, ...] = ()  # per-side angles the faults watch (plotted in reports)
     progresses_to: str | None = None  # the next exercise, when it is not simply the next stage
     helpers: int = 0  # people who may be in view besides the exerciser (a partner's hands)
+    analysis_fps: float = 15.0  # poses a second analysed in a recording (0: every frame)
     notes: str = ""
 
     def __post_init__(self) -> None:
