@@ -23,25 +23,19 @@ from test_cli import repcam
 
 LABELS = clip_labels()
 BRIDGES = [row for row in LABELS if row["exercise"] == "bridge" and int(row["reps"]) > 0]
-# Known gap, left visible: the leg-curl machine hides the lower legs and MediaPipe guesses
-# the ankles, so the knee angle flickers into phantom curls.
-KNOWN_MISCOUNTS = {"musclewiki_prone_machine_leg_curl_side.mp4"}
-
 _tracks: dict[str, LandmarkTrack] = {}
 
 
 def track_of(clips_dir: Path, model_path: Path, name: str) -> LandmarkTrack:
     if name not in _tracks:
-        exercise = next(row["exercise"] for row in LABELS if row["file"] == name)
-        _tracks[name] = load_or_extract(clips_dir / name, model_path,
-                                        analysis_fps=get_exercise(exercise).analysis_fps)
+        spec = get_exercise(next(row["exercise"] for row in LABELS if row["file"] == name))
+        _tracks[name] = load_or_extract(clips_dir / name, model_path, people=spec.people,
+                                        analysis_fps=spec.analysis_fps)
     return _tracks[name]
 
 
 @pytest.mark.parametrize("row", LABELS, ids=[r["file"] for r in LABELS])
 def test_labelled_count(row, clips_dir, model_path):
-    if row["file"] in KNOWN_MISCOUNTS:
-        pytest.xfail("machine hides the lower legs (see test module)")
     track = track_of(clips_dir, model_path, row["file"])
     result = analyse_track(track, get_exercise(row["exercise"]))
     assert result.count == int(row["reps"])

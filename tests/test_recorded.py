@@ -98,7 +98,7 @@ def test_annotated_video_matches_the_input(analysed):
 
 def test_report_numbers_equal_the_analysers(analysed, model_path):
     video, out = analysed
-    track = load_cached(video_key(video, model_path, 2, ANALYSIS_FPS), out / "landmarks.npz")
+    track = load_cached(video_key(video, model_path, 1, ANALYSIS_FPS), out / "landmarks.npz")
     assert track is not None  # cached next to the output
     result = analyse_track(track, get_exercise("bridge"))
     session = json.loads((out / "session.json").read_text())

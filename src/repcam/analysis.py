@@ -21,8 +21,6 @@ from repcam.landmarks import Joint, PoseFrame
 from repcam.progression import SetVerdict, judge_set
 from repcam.session import ExerciseSession
 
-DEFAULT_PEOPLE = 2  # look for two, so a partner or passer-by cannot hide the exerciser
-
 
 @dataclass(frozen=True)
 class Problem:
@@ -108,7 +106,7 @@ def store(track: LandmarkTrack, *places: Path) -> None:
             pass  # a read-only cache only costs time
 
 
-def load_or_extract(video: Path, model_path: Path, *, people: int = DEFAULT_PEOPLE,
+def load_or_extract(video: Path, model_path: Path, *, people: int = 1,
                     analysis_fps: float | None = None,
                     on_frame: Callable[[int], None] = lambda index: None) -> LandmarkTrack:
     from repcam.pipeline import ANALYSIS_FPS, extract_track

@@ -170,7 +170,7 @@ class LiveCoach:
             target_sets=self.options.sets, target_reps=self.options.reps, band=self.options.band)
         self.report.session_id = session_id
         logger = SetLogger(self.log, session_id)
-        expected = 1 + self.spec.helpers
+        expected = self.spec.people
         try:
             with contextlib.ExitStack() as stack:
                 # Both landmarkers are made (and warmed up) before the first frame, so

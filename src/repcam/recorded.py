@@ -17,7 +17,6 @@ import cv2
 import numpy as np
 
 from repcam.analysis import (
-    DEFAULT_PEOPLE,
     AnalysisResult,
     Problem,
     SetAnalysis,
@@ -82,13 +81,18 @@ def analyse_recording(
     out_dir: Path | None = None,
     side: str | None = None,
     target_reps: int | None = None,
-    people: int = DEFAULT_PEOPLE,
     analysis_fps: float | None = None,
     on_frame: Callable[[int], None] = lambda index: None,
 ) -> RecordedAnalysis:
-    """`analysis_fps`: poses a second to analyse (default: what the exercise asks for)."""
+    """`analysis_fps`: poses a second to analyse (default: what the exercise asks for).
+
+    The model looks for the exerciser only (and a partner where the exercise has one):
+    each extra person costs a full detection every frame, and one is what was measured
+    to count right on the real clips.
+    """
     source = VideoFileSource(video)
     analysis_fps = spec.analysis_fps if analysis_fps is None else analysis_fps
+    people = spec.people
     key = video_key(video, model_path, people, analysis_fps)
     local_cache = (out_dir / LANDMARKS,) if out_dir else ()
     cached = load_cached(key, *local_cache)

@@ -154,6 +154,11 @@ class ExerciseSpec:
     analysis_fps: float = 15.0  # poses a second analysed in a recording (0: every frame)
     notes: str = ""
 
+    @property
+    def people(self) -> int:
+        """How many people the pose model looks for while counting."""
+        return 1 + self.helpers
+
     def __post_init__(self) -> None:
         if self.kind not in ("reps", "hold"):
             raise ValueError(f"{self.name}: kind must be 'reps' or 'hold'")
