@@ -30,7 +30,10 @@ from mp4_rotation import set_rotation
 from test_cli import assert_clean_failure, repcam
 
 FPS = 10.0
-PLANS = [RepPlan(hold_s=3.3, rest_s=0.8), RepPlan(hold_s=3.3, rest_s=0.8, fault="arching")]
+# A clear arching (hips 24 deg past the line): at 480x270 MediaPipe flattens the hip line by a
+# few degrees, and this test is about the files, not the threshold.
+PLANS = [RepPlan(hold_s=3.3, rest_s=0.8),
+         RepPlan(hold_s=3.3, rest_s=0.8, fault="arching", fault_size=24.0)]
 
 
 def read_frames(path: Path) -> list[np.ndarray]:

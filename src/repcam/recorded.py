@@ -29,7 +29,7 @@ from repcam.exercises.spec import ExerciseSpec
 from repcam.kinematics import AngleFrame
 from repcam.landmark_cache import LandmarkTrack
 from repcam.landmarks import PoseFrame
-from repcam.pipeline import RateLimiter
+from repcam.pipeline import PoseJob, segmented_poses
 from repcam.scoreboard import Scoreboard
 from repcam.sinks.overlay import draw_overlay
 from repcam.sinks.report import FaultThumbnail, write_report
@@ -108,7 +108,7 @@ def analyse_recording(
                     (source.info.width_px, source.info.height_px)))
                 annotator = _Annotator(spec, Scoreboard(spec.title, spec.default_reps), writer)
             angles, events = AngleFrame(0.0, {}), []
-            for frame, pose in _poses(source, cached, model_path, people, analysis_fps, stack):
+            for frame, pose in _poses(source, cached, model_path, people, analysis_fps):
                 if pose is not None:  # a frame the model saw; the others show the last result
                     poses.append(pose)
                     angles, events = analysis.process(pose)
@@ -138,8 +138,7 @@ def analyse_recording(
 
 
 def _poses(source: VideoFileSource, cached: LandmarkTrack | None, model_path: Path,
-           people: int, analysis_fps: float,
-           stack: contextlib.ExitStack) -> Iterator[tuple[Frame, PoseFrame | None]]:
+           people: int, analysis_fps: float) -> Iterator[tuple[Frame, PoseFrame | None]]:
     """Each decoded frame, with a pose when it is one the model sees (at `analysis_fps`),
     taken from the cache when there is one."""
     frames = prefetched(source)
@@ -152,13 +151,8 @@ def _poses(source: VideoFileSource, cached: LandmarkTrack | None, model_path: Pa
                 pose, upcoming = upcoming, next(pending, None)
             yield frame, pose
         return
-    from repcam.pose import PoseEstimator
-
-    estimator = stack.enter_context(PoseEstimator(model_path, num_poses=people))
-    limiter = RateLimiter(analysis_fps)
-    for frame in frames:
-        take = limiter.take(frame.timestamp_ms)
-        yield frame, estimator.detect(frame.image_bgr, frame.timestamp_ms) if take else None
+    job = PoseJob(source.path, model_path, people, analysis_fps)
+    yield from zip(frames, segmented_poses(job, source.info.frame_count), strict=False)
 
 
 TRUNCATED_SHARE = 0.9  # fewer frames than this share of the container's count: damaged
