@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import os
 import sys
 from typing import NoReturn
 
@@ -16,9 +18,19 @@ from rich.progress import (
 
 from repcam.errors import RepcamError
 
+
+def _terminal_stderr() -> Console:
+    """Messages and progress go to a copy of fd 2 taken now: MediaPipe's log silencing
+    (pose.quiet_native_logs) points fd 2 at /dev/null while the model runs in threads."""
+    try:
+        return Console(file=os.fdopen(os.dup(sys.stderr.fileno()), "w", buffering=1))
+    except (OSError, ValueError, io.UnsupportedOperation):  # no real fd (captured stderr)
+        return Console(stderr=True)
+
+
 # Piped output (a report saved to a file, CI logs) gets full-width tables, not 80 columns.
 console = Console(width=None if sys.stdout.isatty() else 120)
-err_console = Console(stderr=True)
+err_console = _terminal_stderr()
 
 
 def fail(error: RepcamError) -> NoReturn:
