@@ -97,8 +97,8 @@ def stage_costs(model: Path, frames: list[np.ndarray], stamps: list[float]) -> d
         set_id = log.start_set(session_id, 1, 10)
         rep = next((r for r in session.analyser.reps), None)
         if rep is not None:
-            for _ in range(30):
-                timed(log_ms, lambda: log.add_rep(set_id, rep))
+            for number in range(1, 31):
+                timed(log_ms, lambda number=number: log.add_rep(set_id, rep, number=number))
     return {
         "colour": Timing.of(colour), "pose": Timing.of(pose_ms[3:]),
         "analysis": Timing.of(analysis_ms), "overlay": Timing.of(overlay_ms),
@@ -168,7 +168,7 @@ def memory_over_session(model: Path, frames: list[np.ndarray], stamps: list[floa
             board.apply(events, shifted.timestamp_ms)
             for event in events:
                 if isinstance(event, RepCompleted):
-                    log.add_rep(set_id, event.metrics)
+                    log.add_rep(set_id, event.metrics, number=len(session.analyser.reps))
             draw_overlay(frames[index].copy(), angles, board, spec)
             if i % 300 == 0:
                 samples.append(rss_mb())

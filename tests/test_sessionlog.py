@@ -199,3 +199,20 @@ def test_cli_history_progress_export_and_a_bad_database(tmp_path):
     broken = tmp_path / "broken.db"
     broken.write_text("not a database")
     assert_clean_failure(repcam("history", "--db", str(broken)), "damaged")
+
+
+def test_a_restarted_set_keeps_numbering_its_reps(tmp_path):
+    from repcam.exercises.events import RepCompleted
+    from repcam.live import SetLogger
+
+    with SessionLog(tmp_path / "log.db") as log:
+        session_id = log.start_session(profile="me", exercise="bridge", source="live",
+                                       source_name="0", model="full", target_sets=1,
+                                       target_reps=10)
+        logger = SetLogger(log, session_id)
+        logger.start_set(1, 10)
+        logger.record([RepCompleted(1000.0, rep(1))])
+        logger.record([RepCompleted(9000.0, rep(1))])  # 'r': the analyser counts from 1 again
+        logger.end_set()
+        reps = log.sessions()[0].sets[0].reps
+    assert [r.index for r in reps] == [1, 2]

@@ -80,3 +80,19 @@ def test_a_live_source_hands_over_the_newest_frame_and_counts_drops(small_video)
     assert source.dropped_frames > 0
     indices = [f.index for f in delivered]
     assert indices == sorted(indices) and indices[-1] == 19
+
+
+def test_a_4k_frame_is_shrunk_for_the_model_but_landmarks_are_in_its_pixels(model_path):
+    from repcam.pose import PoseEstimator
+    from repcam.synthetic import Camera, RepPlan, synthesize
+    from repcam.synthetic.render import Renderer
+
+    clip = synthesize("bridge", [RepPlan()], camera=Camera(size_px=(640, 360)), fps=10.0)
+    small = Renderer(clip.camera, seed=1).render(clip.poses[0])
+    big = cv2.resize(small, (3840, 2160), interpolation=cv2.INTER_CUBIC)
+    with PoseEstimator(model_path) as estimator:
+        at_640 = estimator.detect(small, 0.0).people[0].image_px[:, :2]
+    with PoseEstimator(model_path) as estimator:
+        at_4k = estimator.detect(big, 0.0).people[0].image_px[:, :2]
+    hips = [23, 24, 25, 26]  # hips and knees: well seen
+    assert np.allclose(at_4k[hips] / 6.0, at_640[hips], atol=6.0)

@@ -123,16 +123,19 @@ class SetLogger:
     def __init__(self, log: SessionLog, session_id: int) -> None:
         self.log, self.session_id = log, session_id
         self.set_id: int | None = None
+        self._reps = 0  # numbered here: a restarted set ('r') starts its analyser at 1 again
 
     def start_set(self, number: int, target_reps: int) -> None:
         self.set_id = self.log.start_set(self.session_id, number, target_reps)
+        self._reps = 0
 
     def record(self, events: list[Event]) -> None:
         if self.set_id is None:
             return
         for event in events:
             if isinstance(event, RepCompleted):
-                self.log.add_rep(self.set_id, event.metrics)
+                self._reps += 1
+                self.log.add_rep(self.set_id, event.metrics, number=self._reps)
             elif isinstance(event, FaultDetected):
                 self.log.add_fault(self.set_id, event)
 

@@ -231,6 +231,9 @@ class SessionLog:
             raise
         except sqlite3.OperationalError as error:
             raise self._operational(error, action) from None
+        except sqlite3.IntegrityError as error:  # the data, not the file, is at fault
+            raise SessionLogError(f"The session log {self.path} refused this {action} "
+                                  f"({error}); nothing stored before is affected.") from None
         except sqlite3.DatabaseError:
             raise self._damaged() from None
         except OSError as error:

@@ -21,7 +21,8 @@ Reps = Annotated[int | None, typer.Option(help="Reps per set (default: from your
 Sets = Annotated[int | None, typer.Option(help="Sets (default: from your progress).")]
 Hold = Annotated[float | None, typer.Option(help="Hold at the top, seconds (default: the "
                                             "programme's).")]
-Side = Annotated[str | None, typer.Option(help="left or right: the working leg.")]
+Side = Annotated[str | None, typer.Option(help="left, right or both (default: whichever "
+                                            "leg works).")]
 Rest = Annotated[float, typer.Option("--rest", help="Rest between sets, seconds.")]
 NoVoice = Annotated[bool, typer.Option("--no-voice", help="Do not speak the cues.")]
 Headless = Annotated[bool, typer.Option(help="No window (e.g. to record with --record).")]
@@ -78,8 +79,9 @@ def coach(exercise: str, camera: str, reps: int | None, sets: int | None, hold: 
         spec = get_exercise(exercise)
     except UnknownExercise as error:
         raise InputError(str(error)) from None
-    if side not in (None, "left", "right"):
-        raise InputError(f"--side must be left or right, not '{side}'.")
+    if side not in (None, "left", "right", "both"):
+        raise InputError(f"--side must be left, right or both, not '{side}'.")
+    side = None if side == "both" else side
     if hold is not None:
         spec = dataclasses.replace(spec, hold_ms=hold * 1000.0)
     advice = next_dose(db, profile, spec.name)
