@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from repcam.synthetic import MOTIONS, Camera, RepPlan, synthesize
+from repcam.synthetic import CAMERA_SIDE, MOTIONS, Camera, RepPlan, synthesize
 from repcam.synthetic.video import write_clip
 
 OUT = Path(__file__).resolve().parents[1] / "sample_videos"
@@ -29,8 +29,8 @@ def main() -> None:
     jobs = [(name, None) for name in MOTIONS] + [("bridge", "arching")]
     for exercise, fault in jobs:
         name = f"{exercise}-{fault}" if fault else exercise
-        clip = synthesize(exercise, plans(exercise, fault), camera=Camera(size_px=SIZE),
-                          fps=FPS, seed=7)
+        camera = Camera(side=CAMERA_SIDE.get(exercise, "left"), size_px=SIZE)
+        clip = synthesize(exercise, plans(exercise, fault), camera=camera, fps=FPS, seed=7)
         write_clip(clip, OUT / f"{name}.mp4", seed=7)
         print(f"sample_videos/{name}.mp4: {len(clip.frames)} frames, {len(clip.truth)} reps")
 

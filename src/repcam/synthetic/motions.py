@@ -193,6 +193,10 @@ def _nordic_segments(plan: RepPlan) -> list[Segment]:
 BALL = (Prop("circle", (0.62, poses.BALL_TOP_M / 2), (poses.BALL_TOP_M / 2 - 0.04, 0.0),
              under_heels=True),)
 
+# Where the programme's setup puts the camera, when it is not the working (left) leg's side:
+# the single-leg ball curl is filmed from the raised leg's side (see its spec's setup).
+CAMERA_SIDE: dict[str, str] = {"ball-curl-3": "right"}
+
 MOTIONS: dict[str, Motion] = {
     "hamstring-set": Motion(_hamstring_set, HOLD_FAULTS),
     "hamstring-curl": Motion(_standing_curl, CURL_FAULTS),
