@@ -190,3 +190,24 @@ def test_the_real_speech_engine_speaks_offline(tmp_path):
                          capture_output=True, check=True).stdout
     assert wav[:4] == b"RIFF" and len(wav) > 10000
     EspeakEngine(shutil.which("espeak-ng")).speak("one")  # no audio device here: no error
+
+
+def test_the_window_keys_pause_mute_restart_and_quit(tmp_path):
+    from repcam.live import Display
+
+    voice = Voice(RecordingEngine(), log_path=tmp_path / "voice.jsonl")
+    display = Display(headless=True, record=None)
+    with SessionLog(tmp_path / "log.db") as log:
+        coach = LiveCoach(get_exercise("bridge"), LiveOptions(headless=True), Path("unused"),
+                          voice, log)
+        coach.workout.count = 4
+        assert coach.handle_key(" ", 1000.0, display) and coach.paused
+        assert coach.handle_key(" ", 2000.0, display) and not coach.paused
+        assert coach.handle_key("m", 3000.0, display) and voice.muted
+        assert coach.handle_key("m", 3500.0, display) and not voice.muted
+        assert coach.handle_key("r", 4000.0, display) and coach.workout.count == 0
+        assert not coach.handle_key("q", 5000.0, display)
+        assert coach.report.stopped_by == "q"
+        assert not coach.handle_key("esc", 5000.0, display)
+    voice.close()
+    assert spoken(tmp_path / "voice.jsonl") == ["Paused", "Resuming", "Set 1 starts again."]

@@ -253,7 +253,7 @@ class LiveCoach:
                      hud=self._hud(frame))
         key = display.show(image)
         self.report.latencies_ms.append((time.monotonic() - frame.captured_at_s) * 1000.0)
-        return self._on_key(key, now, display) and self.workout.stage is not Stage.DONE
+        return self.handle_key(key, now, display) and self.workout.stage is not Stage.DONE
 
     def _on_stage_change(self, before: Stage, logger: SetLogger) -> None:
         after = self.workout.stage
@@ -279,7 +279,7 @@ class LiveCoach:
         latency = float(np.median(recent)) if recent else None
         return Hud(fps, latency, self.report.dropped, self.paused, self.voice.muted)
 
-    def _on_key(self, key: str, now_ms: float, display: Display) -> bool:
+    def handle_key(self, key: str, now_ms: float, display: Display) -> bool:
         if key in ("q", "esc", "closed"):
             self.report.stopped_by = "window closed" if key == "closed" else "q"
             return False
