@@ -18,6 +18,7 @@ import pytest
 
 from repcam.coaching import Utterance
 from repcam.exercises import EXERCISES, get_exercise
+from repcam.exercises.events import TopReached
 from repcam.live import LiveCoach, LiveOptions
 from repcam.sessionlog import SessionLog
 from repcam.sinks.voice import EspeakEngine, Voice
@@ -200,7 +201,8 @@ def test_the_window_keys_pause_mute_restart_and_quit(tmp_path):
     with SessionLog(tmp_path / "log.db") as log:
         coach = LiveCoach(get_exercise("bridge"), LiveOptions(headless=True), Path("unused"),
                           voice, log)
-        coach.workout.count = 4
+        coach.workout.board.apply([TopReached(0.0, i, "left") for i in range(1, 5)], 0.0)
+        assert coach.workout.count == 4
         assert coach.handle_key(" ", 1000.0, display) and coach.paused
         assert coach.handle_key(" ", 2000.0, display) and not coach.paused
         assert coach.handle_key("m", 3000.0, display) and voice.muted

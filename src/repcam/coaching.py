@@ -24,6 +24,7 @@ from repcam.exercises.events import (
 from repcam.exercises.spec import ExerciseSpec
 from repcam.kinematics import AngleFrame, View
 from repcam.landmarks import Joint
+from repcam.scoreboard import Scoreboard
 
 NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
                 "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen")
@@ -83,15 +84,38 @@ class Workout:
     reps: int
     sets: int
     rest_s: float
-    set_number: int = 1
     stage: Stage = Stage.SETUP
-    status: str = ""  # shown on screen under the counter
     reps_done: list[int] = field(default_factory=list)  # completed reps per finished set
-    count: int = 0
+    board: Scoreboard = field(init=False)  # what the window shows: count, hold, cue, status
     _stage_since_ms: float = 0.0
     _last_said: dict[str, float] = field(default_factory=dict)
     _hold_said: int = -1
     _problem_since_ms: float | None = None
+
+    def __post_init__(self) -> None:
+        self.board = Scoreboard(self.spec.title, self.reps, sets=self.sets)
+
+    @property
+    def count(self) -> int:
+        return self.board.count
+
+    @property
+    def set_number(self) -> int:
+        return self.board.set_number
+
+    @property
+    def status(self) -> str:
+        return self.board.status
+
+    @status.setter
+    def status(self, text: str) -> None:
+        self.board.status = text
+
+    @property
+    def sets_done(self) -> list[int]:
+        """Reps of each set so far, the one under way included."""
+        under_way = self.stage in (Stage.COUNTDOWN, Stage.COUNTING) and self.count
+        return self.reps_done + ([self.count] if under_way else [])
 
     def start(self, now_ms: float) -> list[Utterance]:
         self._enter(Stage.SETUP, now_ms)
@@ -105,6 +129,8 @@ class Workout:
     def update(self, now_ms: float, check: FrameCheck, ready: bool,
                events: list[Event]) -> list[Utterance]:
         """`ready`: the analyser holds the start position. Returns what to say now."""
+        counting = self.stage in (Stage.COUNTDOWN, Stage.COUNTING)
+        self.board.apply(events if counting else [], now_ms)  # also lets old cues expire
         if self.stage is Stage.SETUP:
             return self._setup(now_ms, check, ready)
         if self.stage is Stage.COUNTDOWN:
@@ -160,8 +186,7 @@ class Workout:
 
     def _on_event(self, event: Event, now_ms: float) -> list[Utterance]:
         match event:
-            case TopReached(rep_index=_):
-                self.count += 1
+            case TopReached():
                 self._hold_said = -1
                 number = Utterance(_number(self.count), urgent=True)
                 return [number, Utterance("hold")] if self.spec.hold_ms > 0 else [number]
@@ -204,20 +229,19 @@ class Workout:
                 return [Utterance("Ten seconds")]
             return []
         self._last_said.pop("rest 10", None)
-        self.set_number += 1
-        self.count = 0
+        self.board.start_set(self.set_number + 1)
         self._hold_said = -1
         self._enter(Stage.SETUP, now_ms)
         return [Utterance(f"Set {self.set_number}. Get into the start position.")]
 
     def reset_set(self, now_ms: float) -> list[Utterance]:
-        self.count, self._hold_said = 0, -1
+        self.board.start_set(self.set_number)
+        self._hold_said = -1
         self._enter(Stage.SETUP, now_ms)
         return [Utterance(f"Set {self.set_number} starts again.")]
 
     def summary(self) -> str:
-        done = self.reps_done + ([self.count] if self.stage is not Stage.DONE and self.count
-                                 else [])
+        done = self.sets_done
         if not done:
             return "No reps were counted."
         return " ".join(f"Set {i}: {n} rep{'s' if n != 1 else ''}."

@@ -24,7 +24,6 @@ from repcam.errors import InputError
 from repcam.exercises.events import Event, FaultDetected, RepCompleted
 from repcam.exercises.spec import ExerciseSpec, Phase
 from repcam.kinematics import AngleFrame
-from repcam.scoreboard import Scoreboard
 from repcam.session import ExerciseSession
 from repcam.sessionlog import SessionLog
 from repcam.sinks.overlay import Hud, draw_overlay
@@ -58,7 +57,7 @@ class LiveOptions:
 class LiveReport:
     """What happened, for the closing summary."""
 
-    sets: list[int] = field(default_factory=list)
+    sets: list[int] = field(default_factory=list)  # reps per set, filled at the end
     frames: int = 0
     dropped: int = 0
     latencies_ms: list[float] = field(default_factory=list)
@@ -151,7 +150,6 @@ class LiveCoach:
         self.spec, self.options, self.model_path = spec, options, model_path
         self.voice, self.log = voice, log
         self.workout = Workout(spec, options.reps, options.sets, options.rest_s)
-        self.board = Scoreboard(spec.title, options.reps, sets=options.sets)
         self.session = ExerciseSession(spec, options.side)
         self.report = LiveReport()
         self.paused = False
@@ -240,16 +238,14 @@ class LiveCoach:
             ready = self.session.analyser.phase is not Phase.SETUP
             before = self.workout.stage
             if before in (Stage.COUNTDOWN, Stage.COUNTING):
-                self.board.apply(events, now)
                 logger.record(events)
             said = self.workout.update(now, check, ready, events)
             self._on_stage_change(before, logger)
             self.voice.say(said)
-            self.board.status = self.workout.status
-            self.board.apply([], now)
             self._last_angles = angles
         self.report.frames += 1
-        draw_overlay(image, self._last_angles, self.board, self.spec, side=self.options.side,
+        draw_overlay(image, self._last_angles, self.workout.board, self.spec,
+                     side=self.options.side,
                      hud=self._hud(frame))
         key = display.show(image)
         self.report.latencies_ms.append((time.monotonic() - frame.captured_at_s) * 1000.0)
@@ -259,13 +255,10 @@ class LiveCoach:
         after = self.workout.stage
         if after is before:
             return
-        if after is Stage.COUNTDOWN:
-            if logger.set_id is None:
-                logger.start_set(self.workout.set_number, self.options.reps)
-                self.board.start_set(self.workout.set_number)
+        if after is Stage.COUNTDOWN and logger.set_id is None:
+            logger.start_set(self.workout.set_number, self.options.reps)
         elif after in (Stage.REST, Stage.DONE):
             logger.end_set()
-            self.report.sets.append(self.workout.reps_done[-1])
         elif after is Stage.SETUP and before is Stage.REST:
             # A new set: the start position is found afresh.
             self.session = ExerciseSession(self.spec, self.options.side)
@@ -292,7 +285,6 @@ class LiveCoach:
             display.toggle_fullscreen()
         elif key == "r":
             self.voice.say(self.workout.reset_set(now_ms))
-            self.board.start_set(self.workout.set_number)
             self.session = ExerciseSession(self.spec, self.options.side)
         return True
 
@@ -300,9 +292,8 @@ class LiveCoach:
         """Whatever ended the session: the last rep, the log and the summary are kept."""
         if self.workout.stage in (Stage.COUNTDOWN, Stage.COUNTING):
             logger.record(self.session.finish(self._last_angles.timestamp_ms))
-            if logger.set_id is not None:
-                self.report.sets.append(self.workout.count)
         logger.end_set()
+        self.report.sets = self.workout.sets_done
         if self.report.session_id is not None:
             self.log.end_session(self.report.session_id)
         self.voice.say([Utterance(self.workout.summary())])

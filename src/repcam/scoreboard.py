@@ -31,9 +31,7 @@ class Scoreboard:
     target_reps: int = 0
     set_number: int = 1
     sets: int = 1
-    count: int = 0
     counts_by_side: dict[str, int] = field(default_factory=lambda: {"left": 0, "right": 0})
-    ready: bool = False
     hold_ms: float = 0.0
     hold_target_ms: float = 0.0
     holding: bool = False
@@ -51,12 +49,10 @@ class Scoreboard:
     def _apply(self, event: Event) -> None:
         match event:
             case PositionReady():
-                self.ready = True
                 self.status = ""
             case RepStarted():
                 self.hold_ms, self.holding, self.last_rep = 0.0, False, None
             case TopReached(side=side):
-                self.count += 1
                 self.counts_by_side[side] = self.counts_by_side.get(side, 0) + 1
             case HoldProgress(held_ms=held, target_ms=target):
                 self.hold_ms, self.hold_target_ms, self.holding = held, target, True
@@ -67,7 +63,7 @@ class Scoreboard:
             case FaultDetected(cue=cue, timestamp_ms=t):
                 self.show_cue(cue, t, CUE_SHOW_MS)
             case PositionLost(timestamp_ms=t):
-                self.ready, self.holding = False, False
+                self.holding = False
                 self.show_cue("Get back into the start position", t, LOST_SHOW_MS)
 
     def show_cue(self, text: str, now_ms: float, for_ms: float = CUE_SHOW_MS) -> None:
@@ -75,9 +71,12 @@ class Scoreboard:
 
     def start_set(self, set_number: int) -> None:
         self.set_number = set_number
-        self.count = 0
         self.counts_by_side = {"left": 0, "right": 0}
         self.hold_ms, self.holding, self.last_rep = 0.0, False, None
+
+    @property
+    def count(self) -> int:
+        return sum(self.counts_by_side.values())
 
     @property
     def hold_fraction(self) -> float:
