@@ -12,7 +12,7 @@ from pathlib import Path
 from repcam.errors import InputError
 from repcam.exercises.events import FaultDetected, RepMetrics
 from repcam.sessionlog import LoggedSession, SessionLog
-from repcam.sinks.tables import SESSION_SCHEMA, rep_row
+from repcam.sinks.tables import REP_COLUMNS, SESSION_SCHEMA, rep_row
 
 
 def rep_from_row(row: dict) -> RepMetrics:
@@ -20,9 +20,7 @@ def rep_from_row(row: dict) -> RepMetrics:
     def ms(key: str) -> float:
         return float(row[key] or 0.0) * 1000.0
 
-    extras = {k: float(v) for k, v in row.items()
-              if k.endswith(("_deg", "_ms")) and k not in ("start_deg", "peak_deg", "rom_deg")
-              and v is not None}
+    extras = {k: float(v) for k, v in row.items() if k not in REP_COLUMNS and v is not None}
     return RepMetrics(index=int(row["rep"]), side=row["side"], start_ms=ms("start_s"),
                       end_ms=ms("end_s"), signal=row.get("signal", ""),
                       start_deg=float(row["start_deg"]), peak_deg=float(row["peak_deg"]),
@@ -148,11 +146,5 @@ def export_rows(sessions: list[LoggedSession]) -> list[dict[str, object]]:
         if not reps:
             rows.append({**base, "set": "", "rep": ""})
         for set_number, rep in reps:
-            rows.append({**base, "set": set_number, "rep": rep.index, "side": rep.side,
-                         "rom_deg": round(rep.rom_deg, 1), "peak_deg": round(rep.peak_deg, 1),
-                         "hold_s": round(rep.hold_ms / 1000, 2),
-                         "hold_target_s": round(rep.hold_target_ms / 1000, 2),
-                         "lift_s": round(rep.lift_ms / 1000, 2),
-                         "lower_s": round(rep.lower_ms / 1000, 2),
-                         "faults": ";".join(rep.faults)})
+            rows.append({**base, "set": set_number, **rep_row(rep)})
     return rows

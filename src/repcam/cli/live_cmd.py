@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from pathlib import Path
 from typing import Annotated
 
@@ -41,18 +42,6 @@ def register(app: typer.Typer) -> None:
         app.command(name, rich_help_panel="Live coaching")(command)
 
 
-def _exercise_command(name: str):
-    def command(camera: Camera = "0", reps: Reps = None, sets: Sets = None, hold: Hold = None,
-                side: Side = None, rest: Rest = 60.0, model: ModelOption = DEFAULT_VARIANT,
-                no_voice: NoVoice = False, headless: Headless = False, record: Record = None,
-                mirror: Mirror = False, band: Band = None, voice_log: VoiceLog = None,
-                profile: ProfileOption = "me", db: DbOption = None) -> None:
-        coach(name, camera, reps, sets, hold, side, rest, model, no_voice, headless, record,
-              mirror, band, voice_log, profile, db)
-
-    return command
-
-
 def live(exercise: Annotated[str, typer.Option("--exercise", "-e", help=", ".join(EXERCISES))],
          camera: Camera = "0", reps: Reps = None, sets: Sets = None, hold: Hold = None,
          side: Side = None, rest: Rest = 60.0, model: ModelOption = DEFAULT_VARIANT,
@@ -62,6 +51,20 @@ def live(exercise: Annotated[str, typer.Option("--exercise", "-e", help=", ".joi
     """Live coaching in front of a camera: counts, holds and corrections, spoken."""
     coach(exercise, camera, reps, sets, hold, side, rest, model, no_voice, headless, record,
           mirror, band, voice_log, profile, db)
+
+
+def _exercise_command(name: str):
+    """`live` with the exercise fixed: the same options, taken from `live`'s signature."""
+
+    def command(**options: object) -> None:
+        live(exercise=name, **options)
+
+    signature = inspect.signature(live, eval_str=True)  # the typer.Option metadata, resolved
+    command.__signature__ = signature.replace(
+        parameters=[p for p in signature.parameters.values() if p.name != "exercise"])
+    command.__annotations__ = {p.name: p.annotation for p in command.__signature__.parameters
+                               .values()}
+    return command
 
 
 def coach(exercise: str, camera: str, reps: int | None, sets: int | None, hold: float | None,
