@@ -122,9 +122,10 @@ def load_or_extract(video: Path, model_path: Path, *, people: int = 1,
     return track
 
 
-def traced_signals(spec: ExerciseSpec) -> tuple[str, ...]:
-    angles = (spec.signal.angle, *spec.form_signals)
-    return tuple(f"{angle}_{side}" for angle in angles for side in SIDES)
+def traced_signals(spec: ExerciseSpec) -> tuple[tuple[str, str], ...]:
+    """(angle, side) of every angle a report plots for this exercise."""
+    return tuple((angle, side) for angle in (spec.signal.angle, *spec.form_signals)
+                 for side in SIDES)
 
 
 CUT_OFF_SHARE = 0.3  # the exercise's joints out of frame this often: the video is cut off
@@ -141,9 +142,9 @@ class SetAnalysis:
         self.faults: list[FaultDetected] = []
         self._views: Counter[View] = Counter()
         self.postures: Counter[Posture] = Counter()
-        self._names = traced_signals(spec)
+        self._traced = traced_signals(spec)
         self._times: list[float] = []
-        self._series: dict[str, list[float]] = {name: [] for name in self._names}
+        self._series: dict[str, list[float]] = {f"{a}_{s}": [] for a, s in self._traced}
         self._lost = 0
         self._present = 0
         self._cut_off = 0
@@ -151,8 +152,8 @@ class SetAnalysis:
     def process(self, pose: PoseFrame) -> tuple[AngleFrame, list[Event]]:
         angles, events = self.session.process(pose)
         self._times.append(pose.timestamp_ms / 1000.0)
-        for name in self._names:
-            self._series[name].append(_traced_value(angles, name) if angles.present else np.nan)
+        for (angle, side), series in zip(self._traced, self._series.values(), strict=True):
+            series.append(signal_value(angles, angle, side) if angles.present else np.nan)
         if angles.present:
             self._present += 1
             self._views[angles.view] += 1
@@ -226,7 +227,3 @@ def analyse_track(track: LandmarkTrack, spec: ExerciseSpec, *, side: str | None 
     analysis.finish()
     return analysis.result(track.source, track.detection_rate)
 
-
-def _traced_value(angles: AngleFrame, name: str) -> float:
-    angle, side = name.rsplit("_", 1)
-    return signal_value(angles, angle, side)

@@ -50,7 +50,6 @@ class LiveOptions:
     mirror: bool = False
     profile: str = "me"
     band: str | None = None
-    db: Path | None = None
 
 
 @dataclass

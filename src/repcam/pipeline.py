@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 import os
-import queue
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-
-import cv2
 
 from repcam.errors import NoPersonError
 from repcam.landmark_cache import LandmarkTrack
 from repcam.landmarks import PoseFrame
 from repcam.pose import PoseEstimator
-from repcam.sources import VideoFileSource
+from repcam.sources import VideoFileSource, prefetched
 
 # Physiotherapy moves over seconds: 15 poses a second time a 3 s hold to within ~70 ms, and
 # a 60 fps phone clip costs a quarter of the inference. Every frame is still drawn. An
@@ -53,60 +50,26 @@ def segmented_poses(job: PoseJob, frame_count: int | None,
     """A pose (or None for frames skipped by the rate) for every frame of the video, in order.
 
     MediaPipe's CPU inference uses one core and releases the GIL, so the video is cut into
-    contiguous segments, each read and tracked by its own thread and model; the results are
-    handed over in frame order. A tracker restarting at a segment start only costs one
-    detection.
+    contiguous segments, each read and tracked by its own thread and model, all started at
+    once; the results are handed over in frame order. A tracker restarting at a segment start
+    only costs one detection.
     """
     workers = workers or min(2, os.cpu_count() or 1)
     if not frame_count or frame_count < workers * MIN_SEGMENT_FRAMES:
         workers = 1
     bounds = [round(i * (frame_count or 0) / workers) for i in range(workers)] + [None]
-    outputs: list[queue.Queue] = [queue.Queue() for _ in range(workers)]
-    stop = threading.Event()
-    threads = [threading.Thread(target=_segment, args=(job, bounds[i], bounds[i + 1],
-                                                       outputs[i], stop),
-                                daemon=True, name=f"repcam-pose-{i}")
-               for i in range(workers)]
-    for thread in threads:
-        thread.start()
-    try:
-        for output in outputs:
-            while (item := output.get()) is not _SEGMENT_END:
-                if isinstance(item, BaseException):
-                    raise item
-                yield item
-    finally:
-        stop.set()
-        for thread in threads:
-            thread.join(timeout=5.0)
+    segments = [prefetched(_segment(job, bounds[i], bounds[i + 1]), depth=0,
+                           name=f"repcam-pose-{i}") for i in range(workers)]
+    return itertools.chain.from_iterable(segments)
 
 
-_SEGMENT_END = object()
-
-
-def _segment(job: PoseJob, first: int, end: int | None, output: queue.Queue,
-             stop: threading.Event) -> None:
+def _segment(job: PoseJob, first: int, end: int | None) -> Iterator[PoseFrame | None]:
     """Frames [first, end) of the video (to its end if `end` is None) through one model."""
-    capture = cv2.VideoCapture(str(job.video))
-    try:
-        if first:
-            capture.set(cv2.CAP_PROP_POS_FRAMES, first)
-        limiter = RateLimiter(job.analysis_fps)
-        with PoseEstimator(job.model_path, num_poses=job.people) as estimator:
-            index = first
-            while (end is None or index < end) and not stop.is_set():
-                ok, image = capture.read()
-                if not ok:
-                    break
-                stamp = capture.get(cv2.CAP_PROP_POS_MSEC)
-                take = limiter.take(stamp)
-                output.put(estimator.detect(image, stamp) if take else None)
-                index += 1
-    except BaseException as error:  # raised again in the consuming thread
-        output.put(error)
-    finally:
-        capture.release()
-        output.put(_SEGMENT_END)
+    limiter = RateLimiter(job.analysis_fps)
+    with PoseEstimator(job.model_path, num_poses=job.people) as estimator:
+        for frame in VideoFileSource(job.video).frames(first, end):
+            take = limiter.take(frame.timestamp_ms)
+            yield estimator.detect(frame.image_bgr, frame.timestamp_ms) if take else None
 
 
 def extract_track(

@@ -20,7 +20,9 @@ from repcam.analysis import (
     AnalysisResult,
     Problem,
     SetAnalysis,
+    analyse_track,
     load_cached,
+    load_or_extract,
     store,
     video_key,
 )
@@ -39,6 +41,7 @@ from repcam.sources import Frame, SourceInfo, VideoFileSource, prefetched
 
 ANNOTATED, REPS_CSV, SESSION_JSON, REPORT_HTML, LANDMARKS = (
     "annotated.mp4", "reps.csv", "session.json", "report.html", "landmarks.npz")
+OUTPUT_FILES = (ANNOTATED, REPS_CSV, SESSION_JSON, REPORT_HTML)
 MAX_THUMBNAILS = 12
 THUMBNAIL_WIDTH = 360
 
@@ -50,7 +53,6 @@ class RecordedAnalysis:
     document: dict  # session.json's content (written only with an output folder)
     outputs: dict[str, Path]
     codec: str | None
-    from_cache: bool
 
 
 @dataclass
@@ -93,6 +95,13 @@ def analyse_recording(
     source = VideoFileSource(video)
     analysis_fps = spec.analysis_fps if analysis_fps is None else analysis_fps
     people = spec.people
+    if out_dir is None:  # nothing to draw: the landmarks alone, cached or read once
+        track = load_or_extract(video, model_path, people=people, analysis_fps=analysis_fps,
+                                on_frame=on_frame)
+        result = _flag_truncation(
+            analyse_track(track, spec, side=side, target_reps=target_reps), source.info)
+        document = _document(result, source.info, model_path.name, outputs={})
+        return RecordedAnalysis(result, source.info, document, {}, None)
     key = video_key(video, model_path, people, analysis_fps)
     local_cache = (out_dir / LANDMARKS,) if out_dir else ()
     cached = load_cached(key, *local_cache)
@@ -127,14 +136,15 @@ def analyse_recording(
         elif cached is not None and out_dir is not None:
             store(cached, *local_cache)
         result = _flag_truncation(analysis.result(str(video), _detection_rate(poses)),
-                                  source.info, decoded)
-        document = _document(result, source.info, decoded, model_path.name,
-                             annotator.writer.codec if annotator else None)
+                                  source.info)
+        document = _document(result, source.info, model_path.name, decoded=decoded,
+                             outputs={name: name for name in OUTPUT_FILES})
         outputs = {}
-        if out_dir is not None and annotator is not None:
+        if annotator is not None:
+            document["annotated_codec"] = annotator.writer.codec
             outputs = _write_outputs(result, spec, document, out_dir, annotator)
     return RecordedAnalysis(result, source.info, document, outputs,
-                            annotator.writer.codec if annotator else None, cached is not None)
+                            annotator.writer.codec if annotator else None)
 
 
 def _poses(source: VideoFileSource, cached: LandmarkTrack | None, model_path: Path,
@@ -155,37 +165,36 @@ def _poses(source: VideoFileSource, cached: LandmarkTrack | None, model_path: Pa
     yield from zip(frames, segmented_poses(job, source.info.frame_count), strict=False)
 
 
-TRUNCATED_SHARE = 0.9  # fewer frames than this share of the container's count: damaged
+TRUNCATED_SHARE = 0.9  # readable for less than this share of the announced length: damaged
 
 
-def _flag_truncation(result: AnalysisResult, info: SourceInfo, decoded: int) -> AnalysisResult:
-    expected = info.frame_count
-    if result.problem is not None or not expected or decoded >= TRUNCATED_SHARE * expected:
+def _flag_truncation(result: AnalysisResult, info: SourceInfo) -> AnalysisResult:
+    announced_s = (info.frame_count or 0) / info.fps
+    if result.problem is not None or result.duration_s >= TRUNCATED_SHARE * announced_s:
         return result
     return dataclasses.replace(result, problem=Problem(
-        "truncated", f"The recording ends early: {decoded} of {expected} frames could be "
-        "read (the file is cut short or damaged). Copy the original file again."))
+        "truncated", f"The recording ends early, at {result.duration_s:.1f} s of the "
+        f"{announced_s:.1f} s it announces (the file is cut short or damaged). Copy the "
+        "original file again."))
 
 
 def _detection_rate(poses: list[PoseFrame]) -> float:
     return sum(bool(p.people) for p in poses) / len(poses) if poses else 0.0
 
 
-def _document(result: AnalysisResult, info: SourceInfo, decoded: int, model: str,
-              codec: str | None) -> dict:
+def _document(result: AnalysisResult, info: SourceInfo, model: str, *,
+              outputs: dict[str, str], decoded: int | None = None) -> dict:
+    """session.json; `decoded`: the frames read when the video was drawn (else announced)."""
     video = {"width": info.width_px, "height": info.height_px, "fps": round(info.fps, 3),
-             "frames": decoded, "analysed_frames": result.frames,
-             "duration_s": round(result.duration_s, 3)}
-    outputs = {name: name for name in (ANNOTATED, REPS_CSV, SESSION_JSON, REPORT_HTML)}
-    document = session_document(result, model=model, video=video, outputs=outputs)
-    document["annotated_codec"] = codec
-    return document
+             "frames": info.frame_count if decoded is None else decoded,
+             "analysed_frames": result.frames, "duration_s": round(result.duration_s, 3)}
+    return session_document(result, model=model, video=video, outputs=outputs)
 
 
 def _write_outputs(result: AnalysisResult, spec: ExerciseSpec, document: dict, out_dir: Path,
                    annotator: _Annotator) -> dict[str, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
-    outputs = {name: out_dir / name for name in (ANNOTATED, REPS_CSV, SESSION_JSON, REPORT_HTML)}
+    outputs = {name: out_dir / name for name in OUTPUT_FILES}
     write_reps_csv(result, outputs[REPS_CSV])
     write_session_json(document, outputs[SESSION_JSON])
     video = document["video"]

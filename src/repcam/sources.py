@@ -12,14 +12,17 @@ import dataclasses
 import queue
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import cv2
 import numpy as np
 
 from repcam.errors import InputError
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -66,19 +69,25 @@ class VideoFileSource:
         self.dropped_frames = 0
 
     def __iter__(self) -> Iterator[Frame]:
+        return self.frames()
+
+    def frames(self, first: int = 0, end: int | None = None) -> Iterator[Frame]:
+        """Frames [first, end) (to the end of the file when `end` is None)."""
         capture = cv2.VideoCapture(str(self.path))
+        if first:
+            capture.set(cv2.CAP_PROP_POS_FRAMES, first)
         frame_ms = 1000.0 / self.info.fps
         last_ms = -1.0
-        index = 0
+        index = first
         try:
-            while True:
+            while end is None or index < end:
                 ok, image = capture.read()
                 if not ok:
                     break
                 stamp = capture.get(cv2.CAP_PROP_POS_MSEC)
                 # Some containers report 0 or repeat stamps; keep time strictly increasing.
                 timestamp_ms = stamp if stamp > last_ms else last_ms + frame_ms
-                if index == 0 and stamp <= 0:
+                if index == first == 0 and stamp <= 0:
                     timestamp_ms = 0.0
                 last_ms = timestamp_ms
                 yield Frame(image, timestamp_ms, index, time.monotonic())
@@ -198,30 +207,39 @@ def open_source(spec: str | int | Path, *, as_camera: bool = False):
     return LiveSource(file.path, paced=True) if as_camera else file
 
 
-def prefetched(frames: Iterator[Frame] | VideoFileSource, depth: int = 8) -> Iterator[Frame]:
-    """Decode ahead in a thread (OpenCV releases the GIL), so decoding overlaps analysis."""
-    buffer: queue.Queue[Frame | BaseException | None] = queue.Queue(maxsize=depth)
+_END = object()
+
+
+def prefetched(items: Iterable[T], depth: int = 8, name: str = "repcam-prefetch") -> Iterator[T]:
+    """Run `items` ahead in a thread that starts now (OpenCV and MediaPipe release the GIL),
+    handing them over in order; `depth` 0 buffers without bound. Errors are raised here."""
+    buffer: queue.Queue = queue.Queue(maxsize=depth)
     stop = threading.Event()
 
-    def decode() -> None:
+    def produce() -> None:
         try:
-            for frame in frames:
+            for item in items:
                 while not stop.is_set():
                     try:
-                        buffer.put(frame, timeout=0.1)
+                        buffer.put(item, timeout=0.1)
                         break
                     except queue.Full:
                         continue
                 if stop.is_set():
                     return
-            buffer.put(None)
+            buffer.put(_END)
         except BaseException as error:  # handed to the consumer, raised there
             buffer.put(error)
 
-    thread = threading.Thread(target=decode, daemon=True, name="repcam-decode")
+    thread = threading.Thread(target=produce, daemon=True, name=name)
     thread.start()
+    return _handed_over(buffer, stop, thread)
+
+
+def _handed_over(buffer: queue.Queue, stop: threading.Event,
+                 thread: threading.Thread) -> Iterator:
     try:
-        while (item := buffer.get()) is not None:
+        while (item := buffer.get()) is not _END:
             if isinstance(item, BaseException):
                 raise item
             yield item

@@ -100,7 +100,7 @@ def coach(exercise: str, camera: str, reps: int | None, sets: int | None, hold: 
     voice = Voice(None if no_voice else best_engine(), log_path=voice_log)
     options = LiveOptions(camera=camera, reps=reps, sets=sets, rest_s=rest, side=side,
                           headless=headless, record=record, mirror=mirror, profile=profile,
-                          band=band, db=db)
+                          band=band)
     try:
         with SessionLog(db) as log:
             report = LiveCoach(spec, options, model_path, voice, log).run()

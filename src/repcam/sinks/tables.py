@@ -83,14 +83,9 @@ def session_document(result: AnalysisResult, *, model: str, video: dict[str, obj
 
 
 def write_session_json(document: dict[str, object], path: Path) -> None:
-    path.write_text(json.dumps(document, indent=2, default=_jsonable) + "\n")
+    path.write_text(json.dumps(document, indent=2) + "\n")
 
 
 def _round(value: float, digits: int = 1) -> float | None:
     return None if not math.isfinite(value) else round(float(value), digits)
 
-
-def _jsonable(value: object) -> object:
-    if isinstance(value, tuple | set | frozenset):
-        return list(value)
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")

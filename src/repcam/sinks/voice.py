@@ -128,10 +128,8 @@ class Voice:
 
     def _run(self) -> None:
         while (utterance := self._queue.get()) is not None:
-            if self.engine is None:
-                continue
             try:
-                self.engine.speak(utterance.text)
+                self.engine.speak(utterance.text)  # only queued when there is an engine
             except Exception:  # a broken audio device must not stop the workout
                 self.engine = ToneEngine()
 
