@@ -295,6 +295,7 @@ class LiveCoach:
         self.report.sets = self.workout.sets_done
         if self.report.session_id is not None:
             self.log.end_session(self.report.session_id)
-        self.voice.say([Utterance(self.workout.summary())])
+        if self.workout.stage is not Stage.DONE:  # a finished workout has said its summary
+            self.voice.say([Utterance(self.workout.summary())])
         display.close()
         source.close()
