@@ -5,31 +5,37 @@ from __future__ import annotations
 import pytest
 
 from repcam.exercises import EXERCISES, get_exercise
+from repcam.kinematics import View
 from repcam.synthetic import MOTIONS, Camera, Disturbance, RepPlan, fatigued, synthesize
 
 from synthetic_helpers import run, true_holds_ms
 
 ALL = list(EXERCISES)
 MOVING = [name for name in ALL if EXERCISES[name].kind == "reps"]
-# Faults only a front view shows; the synthetic body has no knee width or pelvis roll.
-FRONT_ONLY = {"knee_width", "pelvis_tilt"}
+FRONT_ONLY = {r.name for s in EXERCISES.values() for r in s.faults if r.views == {View.FRONT}}
 # The many parametrised cases run at 15 fps to keep CI short; frame-rate independence has
 # its own test below.
 FPS = 15.0
 
 
-def spec_faults(name: str) -> list[str]:
+def spec_faults(name: str, view: View = View.SIDE) -> list[str]:
+    """The faults of an exercise that this camera view can show."""
     spec = EXERCISES[name]
-    return [r.name for r in (*spec.faults, *spec.rep_rules) if r.name not in FRONT_ONLY]
+    return [r.name for r in (*spec.faults, *spec.rep_rules)
+            if view in getattr(r, "views", {View.SIDE, View.FRONT})]
+
+
+def all_faults(name: str) -> list[str]:
+    return [r.name for r in (*EXERCISES[name].faults, *EXERCISES[name].rep_rules)]
 
 
 def test_every_exercise_has_a_synthetic_patient():
     assert set(MOTIONS) == set(EXERCISES)
 
 
-@pytest.mark.parametrize("fault", sorted({f for n in ALL for f in spec_faults(n)}))
+@pytest.mark.parametrize("fault", sorted({f for n in ALL for f in all_faults(n)}))
 def test_every_programme_fault_can_be_injected(fault):
-    assert any(fault in MOTIONS[name].faults for name in ALL if fault in spec_faults(name))
+    assert any(fault in MOTIONS[name].faults for name in ALL if fault in all_faults(name))
 
 
 @pytest.mark.parametrize("exercise", MOVING)
@@ -238,3 +244,88 @@ def test_the_hold_is_announced_once_per_rep_that_meets_its_target():
     announced = [e for e in result.events if isinstance(e, HoldCompleted)]
     assert len(announced) == 2
     assert all(e.held_ms >= 3000.0 for e in announced)
+
+
+# -- the front view (camera at the feet): knee width, a level pelvis, the ball rolling ------
+FRONT = Camera(yaw_deg=90.0)
+FRONT_VIEW = [name for name in MOVING if EXERCISES[name].front_signal is not None]
+
+
+def test_every_front_only_fault_belongs_to_an_exercise_counted_from_the_front():
+    assert {"knee_width", "pelvis_tilt", "ball_rolling"} == FRONT_ONLY
+    for name in ALL:
+        if set(all_faults(name)) & FRONT_ONLY:
+            assert name in FRONT_VIEW
+
+
+@pytest.mark.parametrize("exercise", FRONT_VIEW)
+@pytest.mark.parametrize("camera", [FRONT, Camera(yaw_deg=90.0, mirror=True)],
+                         ids=["front", "front-mirrored"])
+def test_front_view_counts_exactly_with_no_faults(exercise, camera):
+    result = run(synthesize(exercise, [RepPlan()] * 3, camera=camera, fps=FPS))
+    assert result.count == 3
+    assert result.form_faults() == []
+    assert result.session.analyser.signal is EXERCISES[exercise].front_signal
+
+
+@pytest.mark.parametrize(
+    ("exercise", "fault"),
+    [(n, f) for n in FRONT_VIEW for f in spec_faults(n, View.FRONT)],
+)
+def test_each_front_view_fault_is_found_on_its_rep_only(exercise, fault):
+    reps = [RepPlan(), RepPlan(fault=fault), RepPlan()]
+    result = run(synthesize(exercise, reps, camera=FRONT, fps=FPS))
+    assert result.count == 3
+    found = result.form_faults()
+    assert [f.fault for f in found] == [fault]
+    assert found[0].rep_index == 2
+
+
+@pytest.mark.parametrize("fault", sorted(FRONT_ONLY))
+def test_front_only_faults_are_not_guessed_from_the_side(fault):
+    exercise = next(n for n in FRONT_VIEW if fault in all_faults(n))
+    result = run(synthesize(exercise, [RepPlan(fault=fault)] * 2, fps=FPS))
+    assert result.count == 2
+    assert fault not in [f.fault for f in result.faults()]
+
+
+@pytest.mark.parametrize("exercise", FRONT_VIEW)
+def test_front_view_noise_and_dropped_frames_do_not_change_the_count(exercise):
+    disturbance = Disturbance(noise_px=1.5, dropout_rate=0.05)
+    result = run(synthesize(exercise, [RepPlan()] * 3, camera=FRONT, disturbance=disturbance,
+                            seed=3, fps=FPS))
+    assert result.count == 3
+    assert result.form_faults() == []
+
+
+# From the feet, a leg half straightened lifts the foot only a third of the way (the foot
+# rises with 1 - cos of the knee's swing), so the single-leg bridge's half-rep is judged
+# from the side.
+@pytest.mark.parametrize("exercise", [n for n in FRONT_VIEW if n != "single-leg-bridge"])
+def test_front_view_half_reps_are_flagged_not_counted(exercise):
+    result = run(synthesize(exercise, [RepPlan(), RepPlan(depth=0.5), RepPlan()], camera=FRONT,
+                            fps=FPS))
+    assert result.count == 2
+    assert [f.fault for f in result.faults("partial")] == ["partial"]
+
+
+@pytest.mark.parametrize("exercise", FRONT_VIEW)
+def test_front_view_hold_time_matches_the_truth(exercise):
+    spec = get_exercise(exercise)
+    plans = [RepPlan(hold_s=2.0), RepPlan(hold_s=4.0)]
+    clip = synthesize(exercise, plans, camera=FRONT, disturbance=Disturbance(noise_px=1.0),
+                      seed=1)
+    result = run(clip)
+    assert result.count == 2
+    exact = synthesize(exercise, plans, camera=FRONT)  # the truth is measured without noise
+    true_holds = true_holds_ms(exact, spec, result.reps[0].side, spec.front_signal)
+    for truth, true_hold, rep in zip(clip.truth, true_holds, result.reps, strict=True):
+        assert abs(rep.hold_ms - true_hold) <= 200 + 1e-6, (rep.hold_ms, true_hold)
+        assert truth.hold_ms <= rep.hold_ms + 100
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_single_leg_bridge_from_the_front_counts_the_lifted_side(side):
+    result = run(synthesize("single-leg-bridge", [RepPlan(side=side)] * 2, camera=FRONT,
+                            fps=FPS))
+    assert result.session.analyser.counts_by_side[side] == 2

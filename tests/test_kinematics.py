@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -93,6 +94,57 @@ def test_side_and_front_views():
     pose = poses.standing(0.0, "left", Leg())
     assert classify_view(to_landmarks(pose, Camera())) is View.SIDE
     assert classify_view(to_landmarks(pose, Camera(yaw_deg=90.0))) is View.FRONT
+
+
+# The feet end of a mat, at knee height (low) or raised on a table: end-on views.
+END_ON = [Camera(yaw_deg=90.0, height_m=0.4, target=(0.5, 0.2), focal_px=1500.0),
+          Camera(yaw_deg=90.0, height_m=1.2, target=(0.5, 0.2), focal_px=1500.0),
+          Camera(yaw_deg=90.0, height_m=0.4, target=(0.5, 0.2), focal_px=1500.0, mirror=True)]
+
+
+@pytest.mark.parametrize("camera", END_ON, ids=["low", "raised", "mirrored"])
+def test_lying_seen_from_the_feet_is_lying_not_standing(camera):
+    kinematics = Kinematics(NoFilter)
+    frame = kinematics.update(to_landmarks(poses.Bridge().at_hip_line(130.0), camera), 0.0,
+                              camera.size_px)
+    assert frame.view is View.FRONT
+    assert frame.posture is Posture.LYING_SUPINE
+
+
+@pytest.mark.parametrize(
+    "pose",
+    [poses.standing(0.0, "left", Leg()), poses.standing(15.0, "left", Leg(0.0, 90.0)),
+     poses.seated("left", 30.0), poses.nordic(5.0, 0.0)],
+    ids=["standing", "leaning", "sitting", "kneeling"],
+)
+def test_facing_the_camera_upright_is_not_lying(pose):
+    camera = Camera(yaw_deg=90.0, height_m=0.9, target=(0.0, 0.8))
+    frame = Kinematics(NoFilter).update(to_landmarks(pose, camera), 0.0, camera.size_px)
+    assert frame.view is View.FRONT
+    assert frame.posture not in (Posture.LYING_SUPINE, Posture.LYING_PRONE)
+
+
+@pytest.mark.parametrize("camera", END_ON, ids=["low", "raised", "mirrored"])
+def test_front_view_hip_rise_grows_as_the_hips_lift(camera):
+    bridge = poses.Bridge()
+    down, up = (angles_of(bridge.at_hip_line(h), camera)["hip_rise_left"] for h in (130, 178))
+    # The hips lift about 0.25 m, the synthetic hip joints are 0.30 m apart.
+    assert up - down == pytest.approx(100 * 0.25 / 0.30, rel=0.3)
+
+
+def test_front_view_knee_width_pelvis_tilt_and_feet_offset():
+    camera = END_ON[0]
+    bridge = poses.Bridge().at_hip_line(175.0)
+    level = angles_of(bridge, camera)
+    knees_in = angles_of(replace(bridge, knee_spread_m=-0.12), camera)
+    rolled = angles_of(replace(bridge, pelvis_roll_deg=15.0), camera)
+    shifted = angles_of(replace(bridge, feet_shift_m=0.15), camera)
+    assert level["knee_width_ratio"] == pytest.approx(1.0, abs=0.25)
+    assert knees_in["knee_width_ratio"] < 0.5
+    assert abs(level["pelvis_tilt"]) < 1.0
+    assert abs(rolled["pelvis_tilt"]) == pytest.approx(15.0, abs=3.0)
+    assert abs(level["feet_offset"]) < 1.0
+    assert abs(shifted["feet_offset"]) == pytest.approx(50.0, abs=10.0)  # 0.15 m of 0.30 m
 
 
 def test_a_joint_the_model_cannot_see_gives_nan_not_a_guess():

@@ -58,6 +58,8 @@ def test_the_official_download_fails_fast_offline(monkeypatch):
 def test_nothing_provisions_gives_one_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv("REPCAM_MODEL_DIR", str(tmp_path))
     monkeypatch.setenv("REPCAM_OFFLINE", "1")
+    # Nowhere to find one either: not the checkout (benchmarks install lite there), no cache.
+    monkeypatch.setattr(provision, "model_dirs", lambda: [tmp_path])
 
     def refuse(variant, progress):
         raise ModelError("unavailable")

@@ -186,11 +186,34 @@ def test_an_empty_room_says_nobody_and_still_writes_the_files(tmp_path):
 
 
 def test_a_front_view_is_flagged_for_a_side_view_exercise(tmp_path):
-    clip = synthesize("bridge", PLANS[:1], camera=Camera(size_px=(480, 270), yaw_deg=90.0),
-                      fps=FPS, seed=4)
+    clip = synthesize("hamstring-curl", PLANS[:1],
+                      camera=Camera(size_px=(480, 270), yaw_deg=90.0), fps=FPS, seed=4)
     video = tmp_path / "front.mp4"
     write_clip(clip, video, seed=4)
-    result = repcam("analyse", str(video), "-e", "bridge", "--out", str(tmp_path / "out"))
+    result = repcam("analyse", str(video), "-e", "hamstring-curl", "--out",
+                    str(tmp_path / "out"))
     assert_clean_failure(result, "from the front", "side-on")
     assert result.returncode == 5
     assert (tmp_path / "out" / "report.html").exists()
+
+
+def test_a_bridge_filmed_from_the_feet_is_reported_in_hip_widths(tmp_path, capsys):
+    from repcam.cli.analyse_cmd import print_result
+    from repcam.sinks.report import render_report
+    from repcam.sinks.tables import write_reps_csv
+
+    clip = synthesize("bridge", [RepPlan(), RepPlan(fault="knee_width")],
+                      camera=Camera(yaw_deg=90.0), fps=FPS)
+    track = LandmarkTrack(clip.frames, FPS, "feet.mp4", "synthetic")
+    spec = get_exercise("bridge")
+    result = analyse_track(track, spec)
+    assert (result.view, result.count, result.problem) == ("front", 2, None)
+    assert [rep.faults for rep in result.reps] == [(), ("knee_width",)]
+    write_reps_csv(result, tmp_path / "reps.csv")
+    with (tmp_path / "reps.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert {(row["signal"], row["unit"]) for row in rows} == {("hip_rise", "% hip width")}
+    html = render_report(result, spec, thumbnails=[], details={})
+    assert "knees a fist apart" in html
+    print_result(result, spec)
+    assert "ROM %hw" in capsys.readouterr().out

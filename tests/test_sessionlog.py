@@ -75,7 +75,7 @@ def test_export_then_import_round_trips(tmp_path):
     for old, new in zip(before[0].sets[0].reps, after[0].sets[0].reps, strict=True):
         assert new.peak_deg == pytest.approx(old.peak_deg, abs=0.06)  # rounded to 0.1
         assert new.hold_ms == pytest.approx(old.hold_ms, abs=5)
-        assert (new.faults, new.extras) == (old.faults, old.extras)
+        assert (new.faults, new.extras, new.signal) == (old.faults, old.extras, old.signal)
 
 
 WRITER = """
@@ -216,3 +216,24 @@ def test_a_restarted_set_keeps_numbering_its_reps(tmp_path):
         logger.end_set()
         reps = log.sessions()[0].sets[0].reps
     assert [r.index for r in reps] == [1, 2]
+
+
+def test_history_compares_range_of_motion_only_between_sessions_measured_alike(tmp_path):
+    from dataclasses import replace
+
+    from repcam.logbook import summarise
+
+    with SessionLog(tmp_path / "log.db") as log:
+        log_a_set(log)  # side view: hip line, degrees
+        session_id = log.start_session(profile="me", exercise="bridge", source="live",
+                                       source_name="0", model="full", target_sets=1,
+                                       target_reps=10)
+        set_id = log.start_set(session_id, 1, 10)
+        log.add_rep(set_id, replace(rep(1), signal="hip_rise", start_deg=30.0, peak_deg=95.0))
+        log.end_set(set_id)
+        log_a_set(log)
+        side, feet, side_again = summarise(log.sessions())
+    assert (side.rom_unit, feet.rom_unit) == ("deg", "% hip width")
+    assert feet.mean_rom_deg == pytest.approx(65.0)
+    assert feet.rom_change_deg != feet.rom_change_deg  # NaN: nothing to compare with
+    assert side_again.rom_change_deg == pytest.approx(0.0)

@@ -124,7 +124,8 @@ def load_or_extract(video: Path, model_path: Path, *, people: int = 1,
 
 def traced_signals(spec: ExerciseSpec) -> tuple[tuple[str, str], ...]:
     """(angle, side) of every angle a report plots for this exercise."""
-    return tuple((angle, side) for angle in (spec.signal.angle, *spec.form_signals)
+    signals = (spec.signal, spec.front_signal) if spec.front_signal else (spec.signal,)
+    return tuple((angle, side) for angle in (*(s.angle for s in signals), *spec.form_signals)
                  for side in SIDES)
 
 
@@ -197,7 +198,7 @@ class SetAnalysis:
         if self._present == 0:
             return Problem("nobody", "Nobody was found in the video. Film the whole body, "
                            "side-on, in good light, 2-3 m from the camera.")
-        if view is View.FRONT and spec.view is View.SIDE:
+        if view not in spec.views and view is not View.UNKNOWN:
             return Problem("wrong_view", f"The video looks filmed from the front; the "
                            f"{spec.title.lower()} needs a side-on view. Film again with the "
                            "camera to the person's side.")

@@ -66,7 +66,7 @@ def view_problem(spec: ExerciseSpec, check: FrameCheck) -> str | None:
         return "I can't see you: step into the picture, side-on to the camera"
     if check.people > 1 + spec.helpers:
         return "I can see two people: only the person exercising should be in view"
-    if spec.view is View.SIDE and check.angles.view is View.FRONT:
+    if check.angles.view not in spec.views and check.angles.view is not View.UNKNOWN:
         return "Turn side-on to the camera"
     side = check.angles.near_side.upper()
     missing = [name for name in spec.required_joints

@@ -1,6 +1,8 @@
-"""Pure numpy kinematics: landmarks -> named, smoothed body angles for one frame.
+"""Pure numpy kinematics: landmarks -> named, smoothed body signals for one frame.
 
-Angles are a table of definitions computed by one vectorised function. In a side view a
+Signals are a table of per-side definitions. Most are angles of the side view; a few are
+distances for the front view (a person lying end-on to the camera), measured in percent of
+the hip width so they do not depend on how far away the camera is. In a side view a
 body seen from its left is the mirror image of one seen from its right, so every signed
 angle uses the body's "anterior sense" (`chirality`): which rotation of a segment's
 proximal->distal direction points to the body's front. It is estimated from the nose (in
@@ -39,7 +41,14 @@ class Posture(str, Enum):
     UNKNOWN = "unknown"
 
 
+def other(side: str) -> str:
+    return "right" if side == "left" else "left"
+
+
 def _joint(side: str, name: str) -> Joint:
+    """`name` on `side`; "OTHER_HIP" is the hip of the other side."""
+    if name.startswith("OTHER_"):
+        return Joint[f"{other(side).upper()}_{name.removeprefix('OTHER_')}"]
     return Joint[f"{side.upper()}_{name}"]
 
 
@@ -62,16 +71,20 @@ def from_direction_deg(segment: np.ndarray, reference: np.ndarray) -> np.ndarray
 
 UP = np.array([0.0, -1.0])  # image y grows downwards
 DOWN = np.array([0.0, 1.0])
+DEGREES = "deg"
+HIP_WIDTHS = "% hip width"
 
 
 @dataclass(frozen=True)
-class SideAngle:
-    """A per-side angle: `compute(points, chirality)` gets {joint name: (2,) xy} for one side."""
+class SideSignal:
+    """A per-side measure: `compute(points, chirality)` gets {joint name: (2,) xy} for one
+    side, the other side's joints named "OTHER_HIP" and so on."""
 
     name: str
     joints: tuple[str, ...]
     compute: Callable[[dict[str, np.ndarray], float], float]
-    vertex: str  # the joint where the angle is drawn
+    vertex: str  # the joint where the value is drawn
+    unit: str = DEGREES
 
 
 def _knee_flexion(p: dict[str, np.ndarray], c: float) -> float:
@@ -107,19 +120,45 @@ def _trunk_rise(p: dict[str, np.ndarray], c: float) -> float:
     return 90.0 - _trunk_lean(p, c)
 
 
-ANGLES: tuple[SideAngle, ...] = (
-    SideAngle("knee_flexion", ("HIP", "KNEE", "ANKLE"), _knee_flexion, "KNEE"),
-    SideAngle("hip_line", ("SHOULDER", "HIP", "KNEE"), _hip_line, "HIP"),
-    SideAngle("trunk_lean", ("SHOULDER", "HIP"), _trunk_lean, "HIP"),
-    SideAngle("trunk_rise", ("SHOULDER", "HIP"), _trunk_rise, "HIP"),
-    SideAngle("thigh_angle", ("HIP", "KNEE"), _thigh_angle, "HIP"),
-    SideAngle("shin_angle", ("KNEE", "ANKLE"), _shin_angle, "KNEE"),
-    SideAngle("line_lean", ("SHOULDER", "KNEE"), _line_lean, "KNEE"),
+def _height_above(upper: str, lower: str) -> Callable[[dict[str, np.ndarray], float], float]:
+    """How far `upper` is above `lower` in the image, in percent of the hip width.
+
+    Seen end-on (camera at the feet of a person lying on their back), height off the floor
+    shows as height in the picture; the hips are all at one depth, so dividing by their
+    width cancels the camera's distance and zoom.
+    """
+
+    def compute(p: dict[str, np.ndarray], c: float) -> float:
+        hip_width = float(np.linalg.norm(p["HIP"] - p["OTHER_HIP"]))
+        if hip_width < 1e-6:
+            return math.nan
+        return 100.0 * float(p[lower][1] - p[upper][1]) / hip_width
+
+    return compute
+
+
+SIDE_SIGNALS: tuple[SideSignal, ...] = (
+    SideSignal("knee_flexion", ("HIP", "KNEE", "ANKLE"), _knee_flexion, "KNEE"),
+    SideSignal("hip_line", ("SHOULDER", "HIP", "KNEE"), _hip_line, "HIP"),
+    SideSignal("trunk_lean", ("SHOULDER", "HIP"), _trunk_lean, "HIP"),
+    SideSignal("trunk_rise", ("SHOULDER", "HIP"), _trunk_rise, "HIP"),
+    SideSignal("thigh_angle", ("HIP", "KNEE"), _thigh_angle, "HIP"),
+    SideSignal("shin_angle", ("KNEE", "ANKLE"), _shin_angle, "KNEE"),
+    SideSignal("line_lean", ("SHOULDER", "KNEE"), _line_lean, "KNEE"),
+    # Front view (end-on): the hips lifting off the floor (bridges), a foot lifting off the
+    # floor (single-leg bridge), a knee rising as it bends over a gym ball (ball curls).
+    SideSignal("hip_rise", ("HIP", "OTHER_HIP", "ANKLE"), _height_above("HIP", "ANKLE"),
+               "HIP", HIP_WIDTHS),
+    SideSignal("foot_rise", ("HIP", "OTHER_HIP", "ANKLE", "OTHER_ANKLE"),
+               _height_above("ANKLE", "OTHER_ANKLE"), "ANKLE", HIP_WIDTHS),
+    SideSignal("knee_rise", ("HIP", "OTHER_HIP", "KNEE", "ANKLE"),
+               _height_above("KNEE", "ANKLE"), "KNEE", HIP_WIDTHS),
 )
 SIGNAL_NAMES: tuple[str, ...] = (
-    *(f"{a.name}_{s}" for a in ANGLES for s in SIDES),
+    *(f"{a.name}_{s}" for a in SIDE_SIGNALS for s in SIDES),
     "pelvis_tilt",
     "knee_width_ratio",
+    "feet_offset",
 )
 
 
@@ -174,8 +213,28 @@ def classify_view(person: Landmarks) -> View:
     return View.FRONT if ratio > 0.65 else View.OBLIQUE
 
 
+END_ON_TRUNK = 0.75  # trunk length in the picture, in shoulder widths, below which it lies
+
+
+def lying_end_on(person: Landmarks) -> Posture | None:
+    """A body seen from its feet. Upright (standing, sitting, kneeling) the trunk looks
+    longer than the shoulders are wide (about 1.3 times); lying on the floor it is
+    foreshortened to a fraction of that, from a low or a raised camera alike. The face
+    tells back from front."""
+    xy = person.image_px[:, :2]
+    shoulder_width = float(np.linalg.norm(xy[Joint.LEFT_SHOULDER] - xy[Joint.RIGHT_SHOULDER]))
+    trunk = float(np.linalg.norm((xy[Joint.LEFT_SHOULDER] + xy[Joint.RIGHT_SHOULDER]) / 2
+                                 - (xy[Joint.LEFT_HIP] + xy[Joint.RIGHT_HIP]) / 2))
+    if not trunk < END_ON_TRUNK * shoulder_width:
+        return None
+    face_up = person.visibility[Joint.NOSE] > VISIBLE
+    return Posture.LYING_SUPINE if face_up else Posture.LYING_PRONE
+
+
 def classify_posture(signals: Mapping[str, float], near: str, chirality: float,
                      person: Landmarks) -> Posture:
+    if classify_view(person) is View.FRONT and (end_on := lying_end_on(person)):
+        return end_on
     trunk = signals[f"trunk_lean_{near}"]
     if not math.isfinite(trunk):
         return Posture.UNKNOWN
@@ -204,29 +263,44 @@ def mask_unseen(geometry: dict[str, float], person: Landmarks,
     signals = dict(geometry)
     visibility = person.visibility
     for side in SIDES:
-        for angle in ANGLES:
-            # A joint the model can hardly see is a guess: the angle is lost, not trusted.
-            if any(visibility[_joint(side, n)] < min_visibility for n in angle.joints):
-                signals[f"{angle.name}_{side}"] = math.nan
+        for measure in SIDE_SIGNALS:
+            # A joint the model can hardly see is a guess: the value is lost, not trusted.
+            if any(visibility[_joint(side, n)] < min_visibility for n in measure.joints):
+                signals[f"{measure.name}_{side}"] = math.nan
     return signals
 
 
 def geometric_signals(person: Landmarks, chirality: float) -> dict[str, float]:
-    """Every named angle of one person in one frame (NaN where a joint is missing)."""
+    """Every named signal of one person in one frame (NaN where a joint is missing)."""
     xy = person.image_px[:, :2]
     signals: dict[str, float] = {}
     sign = chirality if chirality != 0 else 1.0
+    names = {n for measure in SIDE_SIGNALS for n in measure.joints}
     for side in SIDES:
-        points = {n: xy[_joint(side, n)] for n in ("SHOULDER", "HIP", "KNEE", "ANKLE")}
-        for angle in ANGLES:
-            signals[f"{angle.name}_{side}"] = angle.compute(points, sign)
+        points = {n: xy[_joint(side, n)] for n in names}
+        for measure in SIDE_SIGNALS:
+            signals[f"{measure.name}_{side}"] = measure.compute(points, sign)
+    return signals | front_signals(xy)
+
+
+def front_signals(xy: np.ndarray) -> dict[str, float]:
+    """What only a front view shows: the pelvis's tilt (degrees from level), the knees'
+    spacing (in hip widths) and how far the feet sit to one side of the hips (percent of
+    the hip width: a gym ball rolling sideways carries the feet with it)."""
     hip_vec = xy[Joint.RIGHT_HIP] - xy[Joint.LEFT_HIP]
     tilt = math.degrees(math.atan2(hip_vec[1], hip_vec[0]))
-    signals["pelvis_tilt"] = (tilt + 90.0) % 180.0 - 90.0
     hip_width = float(np.linalg.norm(hip_vec))
+    if not hip_width > 1e-6:
+        return {"pelvis_tilt": math.nan, "knee_width_ratio": math.nan, "feet_offset": math.nan}
     knee_width = float(np.linalg.norm(xy[Joint.RIGHT_KNEE] - xy[Joint.LEFT_KNEE]))
-    signals["knee_width_ratio"] = knee_width / hip_width if hip_width > 1e-6 else math.nan
-    return signals
+    feet = (xy[Joint.LEFT_ANKLE] + xy[Joint.RIGHT_ANKLE]) / 2
+    hips = (xy[Joint.LEFT_HIP] + xy[Joint.RIGHT_HIP]) / 2
+    across = hip_vec / hip_width
+    return {
+        "pelvis_tilt": (tilt + 90.0) % 180.0 - 90.0,
+        "knee_width_ratio": knee_width / hip_width,
+        "feet_offset": 100.0 * float(np.dot(feet - hips, across)) / hip_width,
+    }
 
 
 def joints_in_frame(person: Landmarks, width_px: int, height_px: int,

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from repcam.errors import InputError
 from repcam.exercises.events import FaultDetected, RepMetrics
+from repcam.exercises.spec import unit_of
+from repcam.kinematics import DEGREES
 from repcam.sessionlog import LoggedSession, SessionLog
 from repcam.sinks.tables import REP_COLUMNS, SESSION_SCHEMA, rep_row
 
@@ -108,8 +110,9 @@ class SessionSummary:
     reps: int
     holds: str  # "9/10" or "-"
     faults_per_rep: float
-    mean_rom_deg: float
-    rom_change_deg: float  # against the previous session of the same exercise (NaN if none)
+    mean_rom_deg: float  # in `rom_unit`
+    rom_change_deg: float  # against the previous session measured alike (NaN if none)
+    rom_unit: str = DEGREES
 
 
 def summarise(sessions: list[LoggedSession]) -> list[SessionSummary]:
@@ -125,12 +128,15 @@ def summarise(sessions: list[LoggedSession]) -> list[SessionSummary]:
         holds = f"{sum(r.hold_met for r in timed)}/{len(timed)}" if timed else "-"
         faults = sum(len(r.faults) for r in reps)
         rom = statistics.fmean(r.rom_deg for r in reps) if reps else math.nan
-        previous = last_rom.get(session.exercise, math.nan)
+        # A side view's degrees and a front view's hip widths are not compared.
+        measured_as = (session.exercise, reps[0].signal if reps else "")
+        previous = last_rom.get(measured_as, math.nan)
+        unit = unit_of(reps[0].signal) if reps and reps[0].signal else DEGREES
         summaries.append(SessionSummary(session, sets_reps, len(reps), holds,
                                         faults / len(reps) if reps else 0.0, rom,
-                                        rom - previous))
+                                        rom - previous, unit))
         if reps:
-            last_rom[session.exercise] = rom
+            last_rom[measured_as] = rom
     return summaries
 
 

@@ -56,13 +56,14 @@ def score_exercise(track: LandmarkTrack, spec: ExerciseSpec) -> Candidate:
     for pose in track.frames:
         analysis.process(pose)
     analysis.finish()
-    reps = analysis.session.analyser.reps
+    analyser = analysis.session.analyser
+    reps, signal = analyser.reps, analyser.signal
     seen = sum(analysis.postures.values())
     share = sum(analysis.postures[p] for p in spec.postures) / seen if seen else 0.0
     plausible = 1.0
     if reps:
         rom = statistics.median(r.rom_deg for r in reps)
-        plausible = 1.0 if spec.signal.min_rom_deg <= rom <= spec.signal.max_rom_deg else 0.5
+        plausible = 1.0 if signal.min_rom_deg <= rom <= signal.max_rom_deg else 0.5
     movement = 0.4 + 0.6 * min(len(reps), 3) / 3
     return Candidate(spec, share * movement * plausible, len(reps), share)
 

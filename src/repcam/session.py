@@ -19,6 +19,7 @@ from repcam.kinematics import (
     Kinematics,
     camera_side,
     classify_posture,
+    classify_view,
     estimate_chirality,
     geometric_signals,
     mask_unseen,
@@ -37,10 +38,11 @@ def start_position_match(spec: ExerciseSpec):
         near = camera_side(person)
         posture = classify_posture(geometry, near, chirality, person)
         angles = AngleFrame(0.0, signals, person, near)
-        sides = SIDES if spec.signal.side_mode == "moving" else (near,)
+        signal = spec.signal_for(classify_view(person))
+        sides = SIDES if signal.side_mode == "moving" else (near,)
         plausible = any(
-            spec.signal.start_min_deg <= signal_value(angles, spec.signal.angle, side)
-            <= spec.signal.start_max_deg
+            signal.start_min_deg <= signal_value(angles, signal.angle, side)
+            <= signal.start_max_deg
             for side in sides
         )
         return 0.5 * (posture in spec.postures) + 0.5 * plausible

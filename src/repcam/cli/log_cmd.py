@@ -50,6 +50,7 @@ def history(
         help="Also write a chart of progress over the weeks (.png or .html).")] = None,
 ) -> None:
     """Your sessions: sets x reps, holds met, faults per rep, range of motion and its trend."""
+    from repcam.kinematics import DEGREES
     from repcam.logbook import summarise
     from repcam.sessionlog import SessionLog
 
@@ -62,12 +63,13 @@ def history(
     summaries = summarise(sessions)
     table = Table(title=f"Sessions of {profile}", title_justify="left")
     for column in ("date", "exercise", "source", "sets x reps", "target", "holds met",
-                   "faults/rep", "ROM °", "trend"):
+                   "faults/rep", "ROM", "trend"):
         table.add_column(column, justify="left" if column in ("exercise", "source") else "right")
     for s in summaries:
         session = s.session
-        trend = "" if math.isnan(s.rom_change_deg) else f"{s.rom_change_deg:+.0f}"
-        rom = "" if math.isnan(s.mean_rom_deg) else f"{s.mean_rom_deg:.0f}"
+        unit = "°" if s.rom_unit == DEGREES else " %hw"
+        trend = "" if math.isnan(s.rom_change_deg) else f"{s.rom_change_deg:+.0f}{unit}"
+        rom = "" if math.isnan(s.mean_rom_deg) else f"{s.mean_rom_deg:.0f}{unit}"
         table.add_row(session.started[:16].replace("T", " "), session.exercise,
                       session.source + (f" ({session.band})" if session.band else ""),
                       s.sets_reps, f"{session.target_sets}x{session.target_reps}", s.holds,

@@ -3,13 +3,30 @@
 from __future__ import annotations
 
 from repcam.exercises.spec import MOVING, ExerciseSpec, FaultRule, Signal
-from repcam.kinematics import Posture
+from repcam.kinematics import Posture, View
 
 HIPS_UP = FaultRule(
     "hips_dropping", "keep your hips up",
     lambda f, c: f.near("hip_line") < c.start_signals[f"hip_line_{f.near_side}"] - 15.0,
     phases=MOVING,
 )
+
+BALL_ROLLING = FaultRule(
+    # Seen from the feet, a ball rolling sideways carries the feet off the hips' midline.
+    "ball_rolling", "keep the ball straight, don't let it roll to the side",
+    lambda f, c: abs(f.signals["feet_offset"] - c.start_signals["feet_offset"]) > 40.0,
+    phases=MOVING, views=frozenset({View.FRONT}),
+)
+FRONT_SETUP = (" To see the ball roll sideways, film from your feet instead: camera raised "
+               "at the end of the mat, 2-3 m away, looking down over the ball.")
+
+
+def _front_signal(side_mode: str) -> Signal:
+    # From the feet the knees rise past the heels as they bend: from about one hip width
+    # below them (legs long on the ball) to one above.
+    return Signal("knee_rise", side_mode, -160.0, 60.0, 40.0, 100.0, 300.0,
+                  hold_band_deg=12.0, settle_range_deg=12.0)
+
 
 _BASE = dict(
     family="ball curls",
@@ -22,8 +39,10 @@ BALL_CURL_1 = ExerciseSpec(
     name="ball-curl",
     title="Ball curl (stage 1)",
     stage=1,
-    setup="Lie on your back, calves on a gym ball, arms crossed. Camera side-on.",
+    setup="Lie on your back, calves on a gym ball, arms crossed. Camera side-on." + FRONT_SETUP,
     signal=Signal("knee_flexion", "near", 0.0, 35.0, 40.0, 80.0, 140.0),
+    front_signal=_front_signal("near"),
+    faults=(BALL_ROLLING,),
     **_BASE,
 )
 BALL_CURL_2 = ExerciseSpec(
@@ -32,7 +51,8 @@ BALL_CURL_2 = ExerciseSpec(
     stage=2,
     setup=BALL_CURL_1.setup + " Lift your hips and keep them up through the curl.",
     signal=BALL_CURL_1.signal,
-    faults=(HIPS_UP,),
+    front_signal=BALL_CURL_1.front_signal,
+    faults=(HIPS_UP, BALL_ROLLING),
     form_signals=("hip_line",),
     **_BASE,
 )
@@ -46,7 +66,8 @@ BALL_CURL_3 = ExerciseSpec(
     setup=BALL_CURL_2.setup + " One leg off the ball; put the camera on the side of the "
     "raised leg.",
     signal=Signal("knee_flexion", "moving", 0.0, 35.0, 40.0, 80.0, 140.0),
-    faults=(HIPS_UP,),
+    front_signal=_front_signal("moving"),
+    faults=(HIPS_UP, BALL_ROLLING),
     form_signals=("hip_line",),
     per_side=True,
     **_BASE,

@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import dataclasses
 
-from repcam.exercises.spec import ExerciseSpec, FaultRule, Phase, Signal
+from repcam.exercises.spec import MOVING, ExerciseSpec, FaultRule, Phase, Signal
 from repcam.kinematics import Posture, View
 
 _UP = frozenset({Phase.TOP})
 _LYING = frozenset({Posture.LYING_SUPINE})
+_FRONT = frozenset({View.FRONT})
+FRONT_SETUP = (" For knee width and a level pelvis, film from your feet instead: camera at "
+               "the end of the mat at knee height, 2-3 m away, your whole body in view.")
 
 ARCHING = FaultRule(
     "arching", "lift without arching your back",
     lambda f, c: f.near("hip_line") > 190.0, phases=_UP, min_duration_ms=400.0,
 )
 KNEE_WIDTH = FaultRule(
+    # Knee centres a fist apart are about one hip width apart: under 0.6 the knees are
+    # falling in towards each other, over 2 they are falling out.
     "knee_width", "knees a fist apart",
-    lambda f, c: not 0.5 <= f.signals["knee_width_ratio"] <= 2.0,
-    views=frozenset({View.FRONT}), min_duration_ms=500.0,
+    lambda f, c: not 0.6 <= f.signals["knee_width_ratio"] <= 2.0,
+    phases=MOVING, views=_FRONT, min_duration_ms=500.0,
 )
 HIPS_DROP = FaultRule(
     # Compared with the two-foot bridge: the highest the hips were in this rep.
@@ -26,9 +31,10 @@ HIPS_DROP = FaultRule(
     phases=_UP,
 )
 PELVIS_LEVEL = FaultRule(
+    # Against the pelvis at rest, so a camera not quite level is not a fault.
     "pelvis_tilt", "keep your hips up and level",
-    lambda f, c: abs(f.signals["pelvis_tilt"]) > 10.0,
-    phases=_UP, views=frozenset({View.FRONT}),
+    lambda f, c: abs(f.signals["pelvis_tilt"] - c.start_signals["pelvis_tilt"]) > 10.0,
+    phases=_UP, views=_FRONT,
 )
 
 BRIDGE = ExerciseSpec(
@@ -37,10 +43,14 @@ BRIDGE = ExerciseSpec(
     family="bridging",
     stage=1,
     setup="Lie on your back, knees bent, feet flat hip-width apart. Camera side-on at hip "
-    "height, 2-3 m away, whole body in view.",
+    "height, 2-3 m away, whole body in view." + FRONT_SETUP,
     postures=_LYING,
     # Hips down: shoulder-hip-knee ~120-140; up: a straight line (~170-180).
     signal=Signal("hip_line", "near", 90.0, 158.0, 18.0, 45.0, 80.0),
+    # From the feet the hips rise about one hip width above where they rest; where they
+    # rest against the feet depends on the camera's height (about 0-3 hip widths).
+    front_signal=Signal("hip_rise", "near", -60.0, 320.0, 30.0, 80.0, 250.0,
+                        hold_band_deg=9.0, settle_range_deg=12.0),
     hold_ms=3000.0,
     faults=(ARCHING, KNEE_WIDTH),
     partial_cue="lift higher",
@@ -55,6 +65,9 @@ SINGLE_LEG_BRIDGE = ExerciseSpec(
     postures=_LYING,
     # The lifted leg straightens: knee extension from ~90 (foot on the floor) to ~160+.
     signal=Signal("knee_extension", "moving", 40.0, 125.0, 35.0, 70.0, 130.0),
+    # From the feet: the lifted foot rises well above the other (1-3 hip widths).
+    front_signal=Signal("foot_rise", "moving", -40.0, 40.0, 40.0, 120.0, 400.0,
+                        hold_band_deg=15.0, settle_range_deg=12.0),
     hold_ms=3000.0,
     faults=(HIPS_DROP, PELVIS_LEVEL),
     form_signals=("hip_line",),

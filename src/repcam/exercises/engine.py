@@ -28,7 +28,7 @@ from repcam.exercises.events import (
 )
 from repcam.exercises.faults import FaultMonitor
 from repcam.exercises.spec import ExerciseSpec, Phase, RepContext, signal_value
-from repcam.kinematics import SIDES, AngleFrame
+from repcam.kinematics import SIDES, AngleFrame, View
 
 REST_PROGRESS = 0.06  # below this the body is at rest (about landmark jitter)
 MEDIAN_WINDOW = 5  # samples: one odd landmark frame must not set the peak
@@ -75,6 +75,7 @@ class AnalyserState:
         if side not in (None, *SIDES):
             raise ValueError(f"side must be left, right or None, got {side!r}")
         self.spec = spec
+        self.signal = spec.signal  # the side view's, or the front view's once seen from there
         self.forced_side = side
         self.phase = Phase.SETUP
         self.count = 0
@@ -106,12 +107,12 @@ class RepAnalyser(AnalyserState):
     @property
     def range_deg(self) -> float:
         if not self._roms:
-            return self.spec.signal.min_rom_deg / self._t.enter_top
+            return self.signal.min_rom_deg / self._t.enter_top
         rom = statistics.median(self._roms)
-        return min(max(rom, self.spec.signal.min_rom_deg), self.spec.signal.max_rom_deg)
+        return min(max(rom, self.signal.min_rom_deg), self.signal.max_rom_deg)
 
     def _value(self, frame: AngleFrame, side: str) -> float:
-        return signal_value(frame, self.spec.signal.angle, side)
+        return signal_value(frame, self.signal.angle, side)
 
     def _progress(self, frame: AngleFrame, side: str) -> float:
         start = self._start_deg.get(side, next(iter(self._start_deg.values())))
@@ -120,7 +121,7 @@ class RepAnalyser(AnalyserState):
     def _sides(self, frame: AngleFrame) -> tuple[str, ...]:
         if self.forced_side:
             return (self.forced_side,)
-        if self.spec.signal.side_mode == "near":
+        if self.signal.side_mode == "near":
             return (frame.near_side,)
         return tuple(s for s in SIDES if s in self._start_deg) or SIDES
 
@@ -165,7 +166,8 @@ class RepAnalyser(AnalyserState):
 
     def _settle_start(self, frame: AngleFrame) -> list[Event]:
         """Wait until a plausible start position has been held still for `settle_ms`."""
-        signal = self.spec.signal
+        self._watch_from(frame.view)
+        signal = self.signal
         values = {
             s: v for s in self._sides(frame)
             if signal.start_min_deg <= (v := self._value(frame, s)) <= signal.start_max_deg
@@ -176,7 +178,7 @@ class RepAnalyser(AnalyserState):
         self._settle.append((frame.timestamp_ms, values))
         span = {s: [v[s] for _, v in self._settle if s in v] for s in values}
         if set(values) != set(self._settle[0][1]) or any(
-            max(vs) - min(vs) > self._t.settle_range_deg for vs in span.values()
+            max(vs) - min(vs) > signal.settle_range_deg for vs in span.values()
         ):
             self._settle = self._settle[-1:]
             return []
@@ -189,6 +191,15 @@ class RepAnalyser(AnalyserState):
         self.phase = Phase.READY
         self._last_bottom_ms = frame.timestamp_ms
         return [PositionReady(frame.timestamp_ms)]
+
+    def _watch_from(self, view: View) -> None:
+        """Measure with the signal that works from this camera view (chosen before a set,
+        never during a rep); ranges learned from another view do not carry over."""
+        signal = self.spec.signal_for(view)
+        if signal is not self.signal:
+            self.signal = signal
+            self._roms.clear()
+            self._settle.clear()
 
     def _step(self, frame: AngleFrame, value: float) -> list[Event]:
         t, p, th = frame.timestamp_ms, self.progress, self._t
@@ -233,10 +244,10 @@ class RepAnalyser(AnalyserState):
 
     def _track_start(self, frame: AngleFrame) -> None:
         """Follow slow drift of the resting position (never the start of a rise)."""
-        signal = self.spec.signal
+        signal = self.signal
         for side, current in self._start_deg.items():
             value = self._value(frame, side)
-            if abs(value - current) < self._t.settle_range_deg:
+            if abs(value - current) < signal.settle_range_deg:
                 drifted = current + 0.05 * (value - current)
                 self._start_deg[side] = min(max(drifted, signal.start_min_deg),
                                             signal.start_max_deg)
@@ -277,7 +288,7 @@ class RepAnalyser(AnalyserState):
         return events
 
     def _hold_band(self) -> float:
-        return self._t.hold_band_deg
+        return self.signal.hold_band_deg
 
     def _abandon(self, t: float) -> list[Event]:
         rep = self._rep
@@ -319,7 +330,7 @@ class RepAnalyser(AnalyserState):
         extras = self.spec.extras(rep.samples) if self.spec.extras else {}
         return RepMetrics(
             index=rep.index, side=rep.side, start_ms=rep.start_ms, end_ms=end_ms,
-            signal=self.spec.signal.angle, start_deg=rep.start_deg, peak_deg=peak,
+            signal=self.signal.angle, start_deg=rep.start_deg, peak_deg=peak,
             hold_ms=hold_ms, hold_target_ms=self.spec.hold_ms,
             lift_ms=first_top - rep.start_ms, lower_ms=end_ms - last_top,
             faults=self._faults.rep_faults(), extras=extras,

@@ -38,10 +38,10 @@ class HoldAnalyser(AnalyserState):
         self._anchor_deg = math.nan
 
     def _value(self, frame: AngleFrame) -> float:
-        return signal_value(frame, self.spec.signal.angle, self._side)
+        return signal_value(frame, self.signal.angle, self._side)
 
     def _in_range(self, value: float) -> bool:
-        return self.spec.signal.start_min_deg <= value <= self.spec.signal.start_max_deg
+        return self.signal.start_min_deg <= value <= self.signal.start_max_deg
 
     def update(self, frame: AngleFrame) -> list[Event]:
         t = frame.timestamp_ms
@@ -95,7 +95,7 @@ class HoldAnalyser(AnalyserState):
         self.counts_by_side[self._side] += 1
         metrics = RepMetrics(
             index=self.count, side=self._side, start_ms=self._since_ms, end_ms=t,
-            signal=self.spec.signal.angle, start_deg=self._anchor_deg,
+            signal=self.signal.angle, start_deg=self._anchor_deg,
             peak_deg=self._anchor_deg, hold_ms=self._held_ms,
             hold_target_ms=self.spec.hold_ms, lift_ms=0.0, lower_ms=0.0,
             faults=self._faults.rep_faults(),

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from repcam.exercises.events import RepMetrics
-from repcam.kinematics import ANGLES, AngleFrame, Posture, View
+from repcam.kinematics import SIDE_SIGNALS, AngleFrame, Posture, View
 
 
 class Phase(str, Enum):
@@ -75,10 +75,8 @@ class Thresholds:
     exit_top: float = 0.6
     enter_top: float = 0.8
     partial: float = 0.35  # a rep abandoned above this is a half-rep ("lift higher")
-    hold_band_deg: float = 7.0  # "in the top position": within this of the rep's peak (jitter ~3)
     settle_ms: float = 250.0  # the start position must be held this long before counting
     confirm_ms: float = 100.0  # back at the start this long ends a rep (one odd frame does not)
-    settle_range_deg: float = 8.0
     gap_ms: float = 1000.0  # longer without a person: the position is lost
 
     def __post_init__(self) -> None:
@@ -91,15 +89,25 @@ class Thresholds:
 
 @dataclass(frozen=True)
 class Signal:
-    """The angle whose rise and fall is one rep, and the person's plausible range of it."""
+    """The measure whose rise and fall is one rep, and the person's plausible range of it.
 
-    angle: str  # a per-side angle of `repcam.kinematics.ANGLES`, or a derived one below
+    Values are in the measure's unit (`unit_of`): degrees for the side view's angles,
+    percent of the hip width for the front view's heights.
+    """
+
+    angle: str  # a per-side measure of `repcam.kinematics.SIDE_SIGNALS`, or a derived one
     side_mode: str  # "near": the side facing the camera; "moving": the side that moves
     start_min_deg: float
     start_max_deg: float
     min_rom_deg: float  # the first rep must move at least this far to count
     typical_rom_deg: float
     max_rom_deg: float
+    hold_band_deg: float = 7.0  # "in the top position": within this of the rep's peak
+    settle_range_deg: float = 8.0  # the start position is still while it varies less
+
+    @property
+    def unit(self) -> str:
+        return unit_of(self.angle)
 
     def __post_init__(self) -> None:
         if self.side_mode not in ("near", "moving"):
@@ -119,10 +127,18 @@ def signal_value(frame: AngleFrame, angle: str, side: str) -> float:
     return 180.0 - frame.side(base, side) if base else frame.side(angle, side)
 
 
-def signal_vertex(angle: str) -> str:
-    """The joint (e.g. "KNEE") at which a signal's angle is measured and drawn."""
+def _measure(angle: str):
     base = SUPPLEMENT_OF.get(angle, angle)
-    return next(a.vertex for a in ANGLES if a.name == base)
+    return next(m for m in SIDE_SIGNALS if m.name == base)
+
+
+def signal_vertex(angle: str) -> str:
+    """The joint (e.g. "KNEE") at which a signal is measured and drawn."""
+    return _measure(angle).vertex
+
+
+def unit_of(angle: str) -> str:
+    return _measure(angle).unit
 
 
 @dataclass(frozen=True)
@@ -136,7 +152,7 @@ class ExerciseSpec:
     signal: Signal
     hold_ms: float
     kind: str = "reps"  # "reps" or "hold" (a guided, timed hold with no movement)
-    view: View = View.SIDE
+    front_signal: Signal | None = None  # the rep seen from the front, where that works
     required_joints: tuple[str, ...] = ("SHOULDER", "HIP", "KNEE", "ANKLE")
     faults: tuple[FaultRule, ...] = ()
     rep_rules: tuple[RepRule, ...] = ()
@@ -153,6 +169,17 @@ class ExerciseSpec:
     helpers: int = 0  # people who may be in view besides the exerciser (a partner's hands)
     analysis_fps: float = 15.0  # poses a second analysed in a recording (0: every frame)
     notes: str = ""
+
+    @property
+    def views(self) -> frozenset[View]:
+        """The camera views this exercise can be counted from."""
+        side = frozenset({View.SIDE, View.OBLIQUE})
+        return side | {View.FRONT} if self.front_signal else side
+
+    def signal_for(self, view: View) -> Signal:
+        if view is View.FRONT and self.front_signal is not None:
+            return self.front_signal
+        return self.signal
 
     @property
     def people(self) -> int:

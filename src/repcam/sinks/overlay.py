@@ -100,15 +100,16 @@ def _draw_skeleton(image: np.ndarray, angles: AngleFrame, scale: float) -> None:
 
 def _draw_working_angle(image: np.ndarray, angles: AngleFrame, spec: ExerciseSpec, side: str,
                         scale: float) -> None:
-    value = signal_value(angles, spec.signal.angle, side)
-    vertex = _point(angles, Joint[f"{side.upper()}_{signal_vertex(spec.signal.angle)}"])
+    signal = spec.signal_for(angles.view)
+    value = signal_value(angles, signal.angle, side)
+    vertex = _point(angles, Joint[f"{side.upper()}_{signal_vertex(signal.angle)}"])
     if vertex is None or not math.isfinite(value):
         return
     radius = int(34 * scale)
     cv2.circle(image, vertex, radius, NEAR_COLOUR, max(2, int(3 * scale)), cv2.LINE_AA)
     label = f"{value:.0f}"
     origin = (vertex[0] + radius + int(6 * scale), vertex[1] - radius)
-    _text(image, label + " deg", origin, 0.8 * scale, NEAR_COLOUR, outline=True)
+    _text(image, f"{label} {signal.unit}", origin, 0.8 * scale, NEAR_COLOUR, outline=True)
 
 
 def _draw_panel(image: np.ndarray, board: Scoreboard, spec: ExerciseSpec, scale: float) -> None:

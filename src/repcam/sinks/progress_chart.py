@@ -39,9 +39,13 @@ def _chart_png(summaries: list[SessionSummary]) -> bytes:
         mine = [s for s in summaries if s.session.exercise == exercise]
         dates = [datetime.fromisoformat(s.session.started) for s in mine]
         reps_axis.plot(dates, [s.reps for s in mine], marker="o", label=exercise)
-        rom_axis.plot(dates, [s.mean_rom_deg for s in mine], marker="o", label=exercise)
+        for unit in dict.fromkeys(s.rom_unit for s in mine):  # filmed from the side or feet
+            alike = [s for s in mine if s.rom_unit == unit]
+            rom_axis.plot([datetime.fromisoformat(s.session.started) for s in alike],
+                          [s.mean_rom_deg for s in alike], marker="o",
+                          label=f"{exercise} ({unit})")
     reps_axis.set_ylabel("reps in the session")
-    rom_axis.set_ylabel("mean range of motion (deg)")
+    rom_axis.set_ylabel("mean range of motion")
     reps_axis.set_title("Progress over the weeks", loc="left")
     for axis in (reps_axis, rom_axis):
         axis.grid(alpha=0.3)

@@ -12,7 +12,8 @@ from pathlib import Path
 import numpy as np
 
 from repcam.analysis import AnalysisResult
-from repcam.exercises.spec import ExerciseSpec
+from repcam.exercises.spec import ExerciseSpec, unit_of
+from repcam.kinematics import View
 from repcam.sinks.tables import rep_rows
 
 SIDE_COLOURS = {"left": "#d9822b", "right": "#2b7bb9"}
@@ -64,7 +65,7 @@ def _pyplot():
 def _angle_figure(result: AnalysisResult, spec: ExerciseSpec):
     plt = _pyplot()
     trace = result.trace
-    angles = (spec.signal.angle, *spec.form_signals)
+    angles = (spec.signal_for(View(result.view)).angle, *spec.form_signals)
     figure, axes = plt.subplots(len(angles), 1, figsize=(10, 2.6 * len(angles) + 0.4),
                                 sharex=True, squeeze=False)
     for axis, angle in zip(axes[:, 0], angles, strict=True):
@@ -78,7 +79,7 @@ def _angle_figure(result: AnalysisResult, spec: ExerciseSpec):
                               lw=0.8 if faint else 1.5, alpha=0.5 if faint else 1.0,
                               label=side)
         _mark_reps(axis, result)
-        axis.set_ylabel(f"{angle.replace('_', ' ')} (deg)")
+        axis.set_ylabel(f"{angle.replace('_', ' ')} ({unit_of(angle)})")
         axis.grid(alpha=0.3)
         axis.legend(loc="upper right", fontsize=8)
     figure.suptitle(f"{result.title}: shaded = rep (numbered), green = hold at the top, "
@@ -109,7 +110,8 @@ def _per_rep_figure(result: AnalysisResult, spec: ExerciseSpec):
     has_hold = spec.hold_ms > 0
     figure, axes = plt.subplots(1, 2 if has_hold else 1, figsize=(10, 2.8), squeeze=False)
     axes[0, 0].bar(index, [r.rom_deg for r in reps], color=colours)
-    axes[0, 0].set_title("range of motion per rep (deg)", fontsize=10, loc="left")
+    unit = unit_of(reps[0].signal) if reps else "deg"
+    axes[0, 0].set_title(f"range of motion per rep ({unit})", fontsize=10, loc="left")
     axes[0, 0].set_xlabel("rep")
     if has_hold:
         axes[0, 1].bar(index, [r.hold_ms / 1000 for r in reps],

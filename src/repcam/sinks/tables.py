@@ -12,10 +12,13 @@ from pathlib import Path
 from repcam import __version__
 from repcam.analysis import AnalysisResult
 from repcam.exercises.events import RepMetrics
+from repcam.exercises.spec import unit_of
 
 SESSION_SCHEMA = "repcam.session/1"
-REP_COLUMNS = ("rep", "side", "start_s", "end_s", "start_deg", "peak_deg", "rom_deg", "hold_s",
-               "hold_target_s", "hold_met", "lift_s", "lower_s", "faults")
+# The *_deg columns are in the rep's `unit`: degrees, or percent of the hip width for the
+# heights a front view measures (`signal` says which measure it was).
+REP_COLUMNS = ("rep", "side", "signal", "unit", "start_s", "end_s", "start_deg", "peak_deg",
+               "rom_deg", "hold_s", "hold_target_s", "hold_met", "lift_s", "lower_s", "faults")
 
 
 def rep_rows(result: AnalysisResult) -> list[dict[str, object]]:
@@ -26,7 +29,8 @@ def rep_rows(result: AnalysisResult) -> list[dict[str, object]]:
 def rep_row(rep: RepMetrics, extras: list[str] | None = None) -> dict[str, object]:
     """One rep as a flat row (seconds and degrees, rounded); `extras` fixes extra columns."""
     row: dict[str, object] = {
-        "rep": rep.index, "side": rep.side,
+        "rep": rep.index, "side": rep.side, "signal": rep.signal,
+        "unit": unit_of(rep.signal) if rep.signal else "",
         "start_s": _round(rep.start_ms / 1000, 3), "end_s": _round(rep.end_ms / 1000, 3),
         "start_deg": _round(rep.start_deg), "peak_deg": _round(rep.peak_deg),
         "rom_deg": _round(rep.rom_deg), "hold_s": _round(rep.hold_ms / 1000, 2),

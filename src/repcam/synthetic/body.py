@@ -4,6 +4,8 @@ Angles (degrees): `trunk_deg` is the hip->shoulder direction from vertical, posi
 forwards (90: lying face down, head forwards; -90: lying on the back, head backwards).
 Hip flexion swings the thigh forwards, knee flexion swings the shin backwards, ankle 0 is
 the foot at a right angle to the shin. X points forwards, Y up, Z to the body's right.
+What only a front view shows is added across the body: the knees moving apart or together,
+the pelvis rolling (one hip higher) and the feet carried sideways (a gym ball rolling).
 """
 
 from __future__ import annotations
@@ -47,6 +49,9 @@ class BodyPose:
     right: Leg = field(default_factory=Leg)
     shoulder_flexion_deg: float = 0.0
     elbow_flexion_deg: float = 10.0
+    knee_spread_m: float = 0.0  # each knee away from the midline (negative: towards it)
+    pelvis_roll_deg: float = 0.0  # positive: the right hip higher
+    feet_shift_m: float = 0.0  # the feet towards the body's right (the knees follow half)
 
     def leg(self, side: str) -> Leg:
         return self.left if side == "left" else self.right
@@ -101,15 +106,28 @@ _HEAD: dict[Joint, tuple[float, float, float]] = {
 }
 
 
+_ARM = ("SHOULDER", "ELBOW", "WRIST", "PINKY", "INDEX", "THUMB")
+_FOOT = ("ANKLE", "HEEL", "FOOT_INDEX")
+
+
+def _across(pose: BodyPose, name: str, sign: float, seg: Segments) -> tuple[float, float]:
+    """(height, sideways) offsets of one side's joint for the out-of-plane movements."""
+    if name == "HIP":
+        return sign * seg.hip_width / 2 * math.sin(math.radians(pose.pelvis_roll_deg)), 0.0
+    if name == "KNEE":
+        return 0.0, sign * pose.knee_spread_m + pose.feet_shift_m / 2
+    return 0.0, pose.feet_shift_m if name in _FOOT else 0.0
+
+
 def world_points(pose: BodyPose, seg: Segments = Segments()) -> np.ndarray:
     """(33, 3) joint positions in metres: X forwards, Y up, Z to the body's right."""
     points = np.zeros((NUM_JOINTS, 3))
     for side, sign in (("left", -1.0), ("right", 1.0)):
         chain = side_chain(pose, side, seg)
         for name, xy in chain.items():
-            half = seg.shoulder_width / 2 if name in ("SHOULDER", "ELBOW", "WRIST", "PINKY",
-                                                      "INDEX", "THUMB") else seg.hip_width / 2
-            points[Joint[f"{side.upper()}_{name}"]] = (*xy, sign * half)
+            half = seg.shoulder_width / 2 if name in _ARM else seg.hip_width / 2
+            up, sideways = _across(pose, name, sign, seg)
+            points[Joint[f"{side.upper()}_{name}"]] = (xy[0], xy[1] + up, sign * half + sideways)
     neck_base = (points[Joint.LEFT_SHOULDER, :2] + points[Joint.RIGHT_SHOULDER, :2]) / 2
     up, front = direction(pose.trunk_deg), direction(pose.trunk_deg + 90.0)
     for joint, (along, forwards, right) in _HEAD.items():
@@ -134,8 +152,8 @@ class Camera:
     size_px: tuple[int, int] = (640, 480)
     mirror: bool = False
 
-    def project(self, world: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Image (x_px, y_px) and depth (metres) of world points."""
+    def basis(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The camera's position and its look, right and up directions, in the world."""
         side_sign = -1.0 if self.side == "left" else 1.0
         yaw = math.radians(self.yaw_deg)
         # Camera position: on the chosen side, turned by yaw towards the body's front.
@@ -145,7 +163,11 @@ class Camera:
         look /= np.linalg.norm(look)
         right = np.cross(look, [0.0, 1.0, 0.0])
         right /= np.linalg.norm(right)
-        cam_up = np.cross(right, look)
+        return eye, look, right, np.cross(right, look)
+
+    def project(self, world: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Image (x_px, y_px) and depth (metres) of world points."""
+        eye, look, right, cam_up = self.basis()
         rel = world - eye
         depth = rel @ look
         x = self.focal_px * (rel @ right) / depth

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -33,14 +33,17 @@ class SyntheticClip:
 
 
 def fit_camera(poses: list[BodyPose], camera: Camera) -> Camera:
-    """Aim at the middle of the movement and zoom so the body fills most of the frame."""
-    points = np.concatenate([world_points(p)[:, :2] for p in poses[:: max(len(poses) // 40, 1)]])
-    low, high = points.min(axis=0), points.max(axis=0)
+    """Aim at the middle of the movement and zoom so the body fills most of the frame, as
+    wide and tall as it is across this camera's view (a body seen from its feet is narrow)."""
+    points = np.concatenate([world_points(p) for p in poses[:: max(len(poses) // 40, 1)]])
+    low, high = points[:, :2].min(axis=0), points[:, :2].max(axis=0)
     centre = (low + high) / 2
-    extent = max(high[0] - low[0], (high[1] - low[1]) * camera.size_px[0] / camera.size_px[1])
-    focal = 0.8 * camera.size_px[0] * camera.distance_m / max(extent, 0.5)
-    return Camera(camera.side, camera.distance_m, camera.yaw_deg, float(centre[1]),
-                  (float(centre[0]), float(centre[1])), focal, camera.size_px, camera.mirror)
+    aimed = replace(camera, height_m=float(centre[1]),
+                    target=(float(centre[0]), float(centre[1])))
+    _, _, right, up = aimed.basis()
+    width, height = camera.size_px
+    extent = max(float(np.ptp(points @ right)), float(np.ptp(points @ up)) * width / height)
+    return replace(aimed, focal_px=0.8 * width * camera.distance_m / max(extent, 0.5))
 
 
 def _walker(t_s: float, duration_s: float) -> BodyPose:

@@ -91,9 +91,14 @@ _BRIDGE, _ROLLER = poses.Bridge(), poses.Bridge(feet_height_m=0.18)
 def _bridge(shape: poses.Bridge, faults: dict[str, float]) -> PoseFn:
     def pose(p: float, plan: RepPlan) -> BodyPose:
         top = 178.0 + size(plan, faults, "arching")
-        return shape.at_hip_line(poses.lerp(shape.bottom_hip_line, top, p))
+        body = shape.at_hip_line(poses.lerp(shape.bottom_hip_line, top, p))
+        # Knees falling in towards each other as the hips rise.
+        return replace(body, knee_spread_m=-size(plan, faults, "knee_width") * p)
 
     return pose
+
+
+BRIDGE_FAULTS = {"arching": 16.0, "knee_width": 0.12}
 
 
 def _single_leg_bridge(p: float, plan: RepPlan) -> BodyPose:
@@ -101,10 +106,13 @@ def _single_leg_bridge(p: float, plan: RepPlan) -> BodyPose:
     lift = max((p - 0.5) / 0.5, 0.0)
     drop = size(plan, SINGLE_LEG_FAULTS, "hips_dropping") * lift
     body = _BRIDGE.at_hip_line(poses.lerp(_BRIDGE.bottom_hip_line, 178.0, up) - drop)
+    # The pelvis rolls down on the side of the lifted leg (positive roll: right hip higher).
+    roll = size(plan, SINGLE_LEG_FAULTS, "pelvis_tilt") * lift
+    body = replace(body, pelvis_roll_deg=roll if plan.side == "left" else -roll)
     return poses.lift_leg(body, plan.side, lift)
 
 
-SINGLE_LEG_FAULTS = {"hips_dropping": 18.0}
+SINGLE_LEG_FAULTS = {"hips_dropping": 18.0, "pelvis_tilt": 16.0}
 
 
 def _ball_curl(stage: int) -> PoseFn:
@@ -115,12 +123,14 @@ def _ball_curl(stage: int) -> PoseFn:
         if stage == 3:  # the other leg points at the ceiling
             other = "right" if plan.side == "left" else "left"
             body = body.with_leg(other, Leg(body.leg(other).hip_flexion_deg + 60.0, 5.0, 0.0))
-        return body
+        shift = size(plan, BALL_FAULTS, "ball_rolling") * min(p * 2, 1.0)
+        return replace(body, feet_shift_m=shift)
 
     return pose
 
 
-BALL_FAULTS = {"hips_dropping": 25.0}
+BALL_FAULTS = {"hips_dropping": 25.0, "ball_rolling": 0.15}
+BALL_ROLL_FAULTS = {"ball_rolling": BALL_FAULTS["ball_rolling"]}
 CURL_FAULTS = {"leaning_forward": 28.0, "knee_forward": 35.0}
 
 
@@ -206,11 +216,11 @@ MOTIONS: dict[str, Motion] = {
     "seated-band-curl": Motion(_seated, SEATED_FAULTS,
                                props=(Prop("box", (-0.05, 0.22), (0.45, 0.44)),)),
     "prone-band-curl": Motion(_prone_curl, PRONE_FAULTS),
-    "bridge": Motion(_bridge(_BRIDGE, {"arching": 16.0}), {"arching": 16.0}),
+    "bridge": Motion(_bridge(_BRIDGE, BRIDGE_FAULTS), BRIDGE_FAULTS),
     "single-leg-bridge": Motion(_single_leg_bridge, SINGLE_LEG_FAULTS),
-    "roller-bridge": Motion(_bridge(_ROLLER, {"arching": 16.0}), {"arching": 16.0},
+    "roller-bridge": Motion(_bridge(_ROLLER, BRIDGE_FAULTS), BRIDGE_FAULTS,
                             props=(Prop("circle", (float(_ROLLER.ankle[0]), 0.06), (0.07, 0.07)),)),
-    "ball-curl": Motion(_ball_curl(1), {}, props=BALL),
+    "ball-curl": Motion(_ball_curl(1), BALL_ROLL_FAULTS, props=BALL),
     "ball-curl-2": Motion(_ball_curl(2), BALL_FAULTS, props=BALL),
     "ball-curl-3": Motion(_ball_curl(3), BALL_FAULTS, props=BALL),
     "nordic": Motion(_nordic, NORDIC_FAULTS, _nordic_segments),
