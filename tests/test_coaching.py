@@ -116,3 +116,32 @@ def test_a_rep_started_during_the_countdown_is_counted():
                                                         TopReached(800.0, 1, "left")]))
     assert workout.stage is Stage.COUNTING and workout.count == 1
     assert said == ["one", "hold"]
+
+
+def test_a_one_leg_set_ends_when_each_leg_has_its_reps():
+    workout = Workout(get_exercise("single-leg-bridge"), reps=2, sets=1, rest_s=30)
+    t = counting(workout)
+    assert workout.board.target_reps == 4  # two a side
+    heard = []
+    for i, side in enumerate(["left", "left", "left", "right", "right"], start=1):
+        t += 5000
+        heard += texts(workout.update(t, check(), True, [TopReached(t, i, side)]))
+        heard += texts(workout.update(t + 4000, check(), True,
+                                      [RepCompleted(t + 4000, metrics(i))]))
+        if i < 5:
+            assert workout.stage is Stage.COUNTING  # three left and one right is not done
+    assert workout.stage is Stage.DONE
+    counts = [h for h in heard if h != "hold"]
+    assert counts[:-1] == ["left, one", "left, two", "left, three", "right, one",
+                           "right, two"]
+
+
+def test_a_one_leg_set_of_one_side_ends_at_that_sides_reps():
+    workout = Workout(get_exercise("single-leg-bridge"), reps=2, sets=1, rest_s=30,
+                      sides=("right",))
+    t = counting(workout)
+    for i in (1, 2):
+        t += 5000
+        workout.update(t, check(), True, [TopReached(t, i, "right")])
+        workout.update(t + 4000, check(), True, [RepCompleted(t + 4000, metrics(i))])
+    assert workout.stage is Stage.DONE

@@ -100,3 +100,19 @@ def test_the_family_order_of_the_programme():
     assert next_exercise(get_exercise("roller-bridge")).name == "ball-curl"
     assert next_exercise(get_exercise("ball-curl-3")).name == "nordic"
     assert next_exercise(get_exercise("nordic")) is None
+
+
+def test_one_leg_exercises_count_their_target_per_side():
+    from dataclasses import replace
+
+    single = get_exercise("single-leg-bridge")
+    left = [rep(i) for i in range(1, 11)]
+    right = [replace(rep(i), side="right") for i in range(1, 7)]
+    both = judge_set(left + right, single, 10)
+    assert (both.done_well, both.reps) == (False, 6)
+    assert both.sentence() == ("6/10 reps per side: not yet done well "
+                               "(4 rep(s) short of 10 on the right).")
+    assert judge_set(left + [replace(r, side="right") for r in left], single, 10).done_well
+    assert judge_set(left, single, 10).done_well  # a set of the left leg only
+    alternating = [replace(rep(i), side=("left", "right")[i % 2]) for i in range(1, 11)]
+    assert judge_set(alternating, single, 10).reps == 5  # ten in all is five a side

@@ -22,7 +22,7 @@ from repcam.exercises.events import (
     TopReached,
 )
 from repcam.exercises.spec import ExerciseSpec
-from repcam.kinematics import AngleFrame, View
+from repcam.kinematics import SIDES, AngleFrame, View
 from repcam.landmarks import Joint
 from repcam.scoreboard import Scoreboard
 
@@ -84,6 +84,7 @@ class Workout:
     reps: int
     sets: int
     rest_s: float
+    sides: tuple[str, ...] = SIDES  # the legs a one-leg exercise works in every set
     stage: Stage = Stage.SETUP
     reps_done: list[int] = field(default_factory=list)  # completed reps per finished set
     board: Scoreboard = field(init=False)  # what the window shows: count, hold, cue, status
@@ -93,7 +94,8 @@ class Workout:
     _problem_since_ms: float | None = None
 
     def __post_init__(self) -> None:
-        self.board = Scoreboard(self.spec.title, self.reps, sets=self.sets)
+        per_set = self.reps * len(self.sides) if self.spec.per_side else self.reps
+        self.board = Scoreboard(self.spec.title, per_set, sets=self.sets)
 
     @property
     def count(self) -> int:
@@ -186,9 +188,12 @@ class Workout:
 
     def _on_event(self, event: Event, now_ms: float) -> list[Utterance]:
         match event:
-            case TopReached():
+            case TopReached(side=side):
                 self._hold_said = -1
                 number = Utterance(_number(self.count), urgent=True)
+                if self.spec.per_side:  # "left, three": each leg has its own ten
+                    number = Utterance(f"{side}, {_number(self.board.counts_by_side[side])}",
+                                       urgent=True)
                 return [number, Utterance("hold")] if self.spec.hold_ms > 0 else [number]
             case HoldProgress(held_ms=held, target_ms=target):
                 remaining = math.ceil((target - held) / 1000.0)
@@ -199,7 +204,7 @@ class Workout:
                 self._hold_said = 0
                 return [Utterance("and down, slowly", urgent=True)]
             case RepCompleted():
-                if self.count >= self.reps:  # the last rep is back down: the set is done
+                if self._target_met():  # the last rep is back down: the set is done
                     return self._finish_set(now_ms)
             case FaultDetected(fault=fault, cue=cue):
                 if fault == "short_hold":
@@ -209,6 +214,12 @@ class Workout:
                 return self._say_every("Get back into the start position", now_ms,
                                        SETUP_REPEAT_MS)
         return []
+
+    def _target_met(self) -> bool:
+        if self.spec.per_side:
+            return all(self.board.counts_by_side.get(side, 0) >= self.reps
+                       for side in self.sides)
+        return self.count >= self.reps
 
     def _finish_set(self, now_ms: float) -> list[Utterance]:
         self.reps_done.append(self.count)

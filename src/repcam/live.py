@@ -23,7 +23,7 @@ from repcam.coaching import FrameCheck, Stage, Utterance, Workout
 from repcam.errors import InputError
 from repcam.exercises.events import Event, FaultDetected, RepCompleted
 from repcam.exercises.spec import ExerciseSpec, Phase
-from repcam.kinematics import AngleFrame
+from repcam.kinematics import SIDES, AngleFrame
 from repcam.session import ExerciseSession
 from repcam.sessionlog import SessionLog
 from repcam.sinks.overlay import Hud, draw_overlay
@@ -148,7 +148,8 @@ class LiveCoach:
                  voice: Voice, log: SessionLog) -> None:
         self.spec, self.options, self.model_path = spec, options, model_path
         self.voice, self.log = voice, log
-        self.workout = Workout(spec, options.reps, options.sets, options.rest_s)
+        self.workout = Workout(spec, options.reps, options.sets, options.rest_s,
+                               sides=(options.side,) if options.side else SIDES)
         self.session = ExerciseSession(spec, options.side)
         self.report = LiveReport()
         self.paused = False

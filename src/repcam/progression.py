@@ -7,6 +7,7 @@ band may start with fewer reps. "Done well" is defined in `judge_set`.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -26,29 +27,43 @@ class SetVerdict:
     holds_met: int
     faulty_reps: int
     reasons: tuple[str, ...]
+    per_side: bool = False  # `reps` are those of the side that did fewer
 
     def sentence(self) -> str:
-        head = f"{self.reps}/{self.target_reps} reps"
+        head = f"{self.reps}/{self.target_reps} reps" + (" per side" if self.per_side else "")
         if self.done_well:
             return f"{head}: done well."
         return f"{head}: not yet done well ({'; '.join(self.reasons)})."
 
 
+def counted_reps(reps: Sequence[RepMetrics], spec: ExerciseSpec) -> int:
+    """Reps towards a set's target. One-leg exercises count per side: the side that did
+    fewer, of the sides worked in the set (a set of one leg only is judged on that leg)."""
+    if not spec.per_side:
+        return len(reps)
+    return min(Counter(r.side for r in reps).values(), default=0)
+
+
 def judge_set(reps: Sequence[RepMetrics], spec: ExerciseSpec, target_reps: int) -> SetVerdict:
     """A set is done well when every target rep was done, holds were met, faults were rare."""
-    count = len(reps)
+    count = counted_reps(reps, spec)
     timed = [r for r in reps if r.hold_target_ms > 0]
     holds_met = sum(r.hold_met for r in timed)
     faulty = sum(bool(r.faults) for r in reps)
     reasons = []
-    if count < target_reps:
+    if count < target_reps and spec.per_side and reps:
+        reasons += [f"{target_reps - n} rep(s) short of {target_reps} on the {side}"
+                    for side, n in sorted(Counter(r.side for r in reps).items())
+                    if n < target_reps]
+    elif count < target_reps:
         reasons.append(f"{target_reps - count} rep(s) short of {target_reps}")
     if timed and holds_met < MIN_HOLDS_MET * len(timed):
         reasons.append(f"holds met in {holds_met} of {len(timed)} reps "
                        f"(target {spec.hold_ms / 1000:g} s)")
-    if count and faulty > MAX_FAULTY_REPS * count:
-        reasons.append(f"form faults in {faulty} of {count} reps")
-    return SetVerdict(not reasons, count, target_reps, holds_met, faulty, tuple(reasons))
+    if reps and faulty > MAX_FAULTY_REPS * len(reps):
+        reasons.append(f"form faults in {faulty} of {len(reps)} reps")
+    return SetVerdict(not reasons, count, target_reps, holds_met, faulty, tuple(reasons),
+                      spec.per_side)
 
 
 # -- from a history of sessions to the next prescription -----------------------------------
@@ -112,7 +127,7 @@ def advise(spec: ExerciseSpec, history: Sequence[SessionRecord]) -> Advice:
     for record in sorted((r for r in history if r.exercise == spec.name),
                          key=lambda r: r.started):
         if record.band and band and record.band != band:
-            achieved = max((len(reps) for reps in record.set_reps), default=0)
+            achieved = max((counted_reps(reps, spec) for reps in record.set_reps), default=0)
             steps, level = ladder(spec, max(NEW_BAND_MIN_REPS, achieved)), 0
             reason = (f"New band ({record.band}): start again at {steps[0]} and build up "
                       "(a stronger band may need fewer reps at first).")
