@@ -11,6 +11,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from repcam.kinematics import other
 from repcam.synthetic import poses
 from repcam.synthetic.body import BodyPose, Leg
 
@@ -121,8 +122,8 @@ def _ball_curl(stage: int) -> PoseFn:
         hip_flex = 5.0 + size(plan, BALL_FAULTS, "hips_dropping") * min(p * 2, 1.0)
         body = poses.ball_curl(knee, stage > 1, hip_flex)
         if stage == 3:  # the other leg points at the ceiling
-            other = "right" if plan.side == "left" else "left"
-            body = body.with_leg(other, Leg(body.leg(other).hip_flexion_deg + 60.0, 5.0, 0.0))
+            raised = other(plan.side)
+            body = body.with_leg(raised, Leg(body.leg(raised).hip_flexion_deg + 60.0, 5.0, 0.0))
         shift = size(plan, BALL_FAULTS, "ball_rolling") * min(p * 2, 1.0)
         return replace(body, feet_shift_m=shift)
 
