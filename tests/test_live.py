@@ -40,9 +40,16 @@ def logged_reps(db: Path) -> int:
         return sum(len(s.reps) for session in log.sessions() for s in session.sets)
 
 
+def _ctrl_c_reaches_it() -> None:
+    # A test run started in the background inherits SIGINT ignored, and Python then never
+    # installs its Ctrl-C handler: give the child a terminal's disposition.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_repcam(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "repcam", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})},
+                            preexec_fn=_ctrl_c_reaches_it)
 
 
 def test_every_exercise_has_its_own_command():
