@@ -329,3 +329,11 @@ def test_single_leg_bridge_from_the_front_counts_the_lifted_side(side):
     result = run(synthesize("single-leg-bridge", [RepPlan(side=side)] * 2, camera=FRONT,
                             fps=FPS))
     assert result.session.analyser.counts_by_side[side] == 2
+
+
+@pytest.mark.parametrize("exercise", FRONT_VIEW)
+@pytest.mark.parametrize("yaw", [45.0, 60.0, 75.0])
+def test_a_camera_not_square_to_the_feet_still_counts_and_invents_no_fault(exercise, yaw):
+    result = run(synthesize(exercise, [RepPlan()] * 3, camera=Camera(yaw_deg=yaw), fps=FPS))
+    assert result.count == 3
+    assert result.form_faults() == []

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from repcam.exercises.spec import MOVING, ExerciseSpec, FaultRule, Signal
-from repcam.kinematics import Posture, View
+from repcam.exercises.spec import MOVING, ExerciseSpec, FaultRule, RepContext, Signal
+from repcam.kinematics import AngleFrame, Posture, View
 
 HIPS_UP = FaultRule(
     "hips_dropping", "keep your hips up",
@@ -11,14 +11,30 @@ HIPS_UP = FaultRule(
     phases=MOVING,
 )
 
+SIDEWAYS_ROLL = 40.0  # the feet carried this far sideways (% of the hip width)
+SQUARE_ON = 40.0  # feet at rest within this of the hips' midline: the camera faces the feet
+
+
+def _ball_rolling(frame: AngleFrame, context: RepContext) -> bool:
+    """Seen from the feet, a ball rolling sideways carries the feet off the hips' midline.
+
+    Only judged with the camera square to the feet: from further round, the feet coming in
+    as the knees bend also move sideways in the picture (measured on the synthetic body:
+    by half to three quarters of their offset at rest, so within 40% the curl stays under
+    the 40% a roll must reach; that is a camera within about 10 degrees of straight on).
+    """
+    at_rest = context.start_signals["feet_offset"]
+    moved = frame.signals["feet_offset"] - at_rest
+    return abs(at_rest) <= SQUARE_ON and abs(moved) > SIDEWAYS_ROLL
+
+
 BALL_ROLLING = FaultRule(
-    # Seen from the feet, a ball rolling sideways carries the feet off the hips' midline.
-    "ball_rolling", "keep the ball straight, don't let it roll to the side",
-    lambda f, c: abs(f.signals["feet_offset"] - c.start_signals["feet_offset"]) > 40.0,
+    "ball_rolling", "keep the ball straight, don't let it roll to the side", _ball_rolling,
     phases=MOVING, views=frozenset({View.FRONT}),
 )
 FRONT_SETUP = (" To see the ball roll sideways, film from your feet instead: camera raised "
-               "at the end of the mat, 2-3 m away, looking down over the ball.")
+               "at the end of the mat, in line with your body, 2-3 m away, looking down over "
+               "the ball.")
 
 
 def _front_signal(side_mode: str) -> Signal:
