@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from repcam.exercises.events import RepMetrics
-from repcam.kinematics import SIDE_SIGNALS, AngleFrame, Posture, View
+from repcam.kinematics import SIDE_SIGNALS, AngleFrame, Posture, SideSignal, View
 
 
 class Phase(str, Enum):
@@ -127,7 +127,7 @@ def signal_value(frame: AngleFrame, angle: str, side: str) -> float:
     return 180.0 - frame.side(base, side) if base else frame.side(angle, side)
 
 
-def _measure(angle: str):
+def _measure(angle: str) -> SideSignal:
     base = SUPPLEMENT_OF.get(angle, angle)
     return next(m for m in SIDE_SIGNALS if m.name == base)
 

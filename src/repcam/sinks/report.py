@@ -65,7 +65,10 @@ def _pyplot():
 def _angle_figure(result: AnalysisResult, spec: ExerciseSpec):
     plt = _pyplot()
     trace = result.trace
-    angles = (spec.signal_for(View(result.view)).angle, *spec.form_signals)
+    view = View(result.view)
+    # The form angles are side-view angles: from the feet they would be noise.
+    form = spec.form_signals if view is not View.FRONT else ()
+    angles = (spec.signal_for(view).angle, *form)
     figure, axes = plt.subplots(len(angles), 1, figsize=(10, 2.6 * len(angles) + 0.4),
                                 sharex=True, squeeze=False)
     for axis, angle in zip(axes[:, 0], angles, strict=True):
@@ -146,7 +149,9 @@ def _header(result: AnalysisResult) -> str:
 def _summary(result: AnalysisResult) -> str:
     timed = [r for r in result.reps if r.hold_target_ms > 0]
     sides = ", ".join(f"{s} {n}" for s, n in result.counts_by_side.items() if n)
-    cards = [("reps", f"{result.count} / {result.target_reps}", sides)]
+    verdict = result.verdict  # its reps are those of the weaker leg in one-leg exercises
+    cards = [("reps per side" if verdict.per_side else "reps",
+              f"{verdict.reps} / {verdict.target_reps}", sides)]
     if timed:
         cards.append(("holds met", f"{sum(r.hold_met for r in timed)} / {len(timed)}",
                       f"target {timed[0].hold_target_ms / 1000:g} s"))
