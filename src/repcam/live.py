@@ -198,16 +198,16 @@ class LiveCoach:
 
     def _frames(self, source: LiveSource) -> Iterator[Frame]:
         """Frames until the source ends; a dropped camera or stream is reopened if it can be."""
-        offset_ms = 0.0
+        offset_ms, dropped_before = 0.0, 0
         while True:
             last_ms = 0.0
             for frame in source:
                 last_ms = frame.timestamp_ms
-                self.report.dropped = source.dropped_frames
+                self.report.dropped = dropped_before + source.dropped_frames
                 yield dataclasses.replace(frame, timestamp_ms=frame.timestamp_ms + offset_ms)
             if source.paced or self.workout.stage is Stage.DONE:
                 return  # a file played as a camera ends like a recording
-            offset_ms += last_ms
+            offset_ms, dropped_before = offset_ms + last_ms, self.report.dropped
             reopened = self._reconnect()
             if reopened is None:
                 self.report.camera_lost = True
