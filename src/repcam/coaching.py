@@ -190,10 +190,10 @@ class Workout:
         match event:
             case TopReached(side=side):
                 self._hold_said = -1
-                number = Utterance(_number(self.count), urgent=True)
-                if self.spec.per_side:  # "left, three": each leg has its own ten
-                    number = Utterance(f"{side}, {_number(self.board.counts_by_side[side])}",
-                                       urgent=True)
+                # One-leg exercises say the side: "left, three"; each leg has its own ten.
+                text = (f"{side}, {_number(self.board.counts_by_side[side])}"
+                        if self.spec.per_side else _number(self.count))
+                number = Utterance(text, urgent=True)
                 return [number, Utterance("hold")] if self.spec.hold_ms > 0 else [number]
             case HoldProgress(held_ms=held, target_ms=target):
                 remaining = math.ceil((target - held) / 1000.0)

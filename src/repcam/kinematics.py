@@ -73,6 +73,7 @@ UP = np.array([0.0, -1.0])  # image y grows downwards
 DOWN = np.array([0.0, 1.0])
 DEGREES = "deg"
 HIP_WIDTHS = "% hip width"
+UNIT_SYMBOLS = {DEGREES: "°", HIP_WIDTHS: " %hw"}  # after a number in a table
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,7 @@ SIDE_SIGNALS: tuple[SideSignal, ...] = (
     SideSignal("knee_rise", ("HIP", "OTHER_HIP", "KNEE", "ANKLE"),
                _height_above("KNEE", "ANKLE"), "KNEE", HIP_WIDTHS),
 )
+_SIGNAL_JOINTS = frozenset(n for measure in SIDE_SIGNALS for n in measure.joints)
 SIGNAL_NAMES: tuple[str, ...] = (
     *(f"{a.name}_{s}" for a in SIDE_SIGNALS for s in SIDES),
     "pelvis_tilt",
@@ -232,8 +234,8 @@ def lying_end_on(person: Landmarks) -> Posture | None:
 
 
 def classify_posture(signals: Mapping[str, float], near: str, chirality: float,
-                     person: Landmarks) -> Posture:
-    if classify_view(person) is View.FRONT and (end_on := lying_end_on(person)):
+                     person: Landmarks, view: View) -> Posture:
+    if view is View.FRONT and (end_on := lying_end_on(person)):
         return end_on
     trunk = signals[f"trunk_lean_{near}"]
     if not math.isfinite(trunk):
@@ -275,9 +277,8 @@ def geometric_signals(person: Landmarks, chirality: float) -> dict[str, float]:
     xy = person.image_px[:, :2]
     signals: dict[str, float] = {}
     sign = chirality if chirality != 0 else 1.0
-    names = {n for measure in SIDE_SIGNALS for n in measure.joints}
     for side in SIDES:
-        points = {n: xy[_joint(side, n)] for n in names}
+        points = {n: xy[_joint(side, n)] for n in _SIGNAL_JOINTS}
         for measure in SIDE_SIGNALS:
             signals[f"{measure.name}_{side}"] = measure.compute(points, sign)
     return signals | front_signals(xy)
@@ -399,13 +400,14 @@ class Kinematics:
         geometry = geometric_signals(person, chirality)
         raw = mask_unseen(geometry, person)
         smoothed = {name: self._filter(name)(value, timestamp_ms) for name, value in raw.items()}
+        view = classify_view(person)
         return AngleFrame(
             timestamp_ms=timestamp_ms,
             signals=smoothed,
             person=person,
             near_side=near,
-            view=classify_view(person),
-            posture=classify_posture(geometry, near, chirality or 1.0, person),
+            view=view,
+            posture=classify_posture(geometry, near, chirality or 1.0, person, view),
             in_frame=joints_in_frame(person, *image_size_px),
             image_size_px=image_size_px,
         )

@@ -131,10 +131,9 @@ def summarise(sessions: list[LoggedSession]) -> list[SessionSummary]:
         # A side view's degrees and a front view's hip widths are not compared.
         measured_as = (session.exercise, reps[0].signal if reps else "")
         previous = last_rom.get(measured_as, math.nan)
-        unit = unit_of(reps[0].signal) if reps and reps[0].signal else DEGREES
         summaries.append(SessionSummary(session, sets_reps, len(reps), holds,
                                         faults / len(reps) if reps else 0.0, rom,
-                                        rom - previous, unit))
+                                        rom - previous, unit_of(measured_as[1])))
         if reps:
             last_rom[measured_as] = rom
     return summaries

@@ -35,10 +35,10 @@ def start_position_match(spec: ExerciseSpec):
         chirality = estimate_chirality(person) or 1.0
         geometry = geometric_signals(person, chirality)
         signals = mask_unseen(geometry, person)
-        near = camera_side(person)
-        posture = classify_posture(geometry, near, chirality, person)
+        near, view = camera_side(person), classify_view(person)
+        posture = classify_posture(geometry, near, chirality, person, view)
         angles = AngleFrame(0.0, signals, person, near)
-        signal = spec.signal_for(classify_view(person))
+        signal = spec.signal_for(view)
         sides = SIDES if signal.side_mode == "moving" else (near,)
         plausible = any(
             signal.start_min_deg <= signal_value(angles, signal.angle, side)

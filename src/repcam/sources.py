@@ -210,15 +210,20 @@ def open_source(spec: str | int | Path, *, as_camera: bool = False):
 _END = object()
 
 
-def prefetched(items: Iterable[T], depth: int = 8, name: str = "repcam-prefetch") -> Iterator[T]:
+def prefetched(items: Iterable[T], depth: int = 8, name: str = "repcam-prefetch", *,
+               stop: threading.Event | None = None) -> Iterator[T]:
     """Run `items` ahead in a thread that starts now (OpenCV and MediaPipe release the GIL),
-    handing them over in order; `depth` 0 buffers without bound. Errors are raised here."""
+    handing them over in order; `depth` 0 buffers without bound. Errors are raised here.
+
+    The thread stops when the consumer closes the iterator, or when `stop` is set (for an
+    iterator the consumer may never start, such as a later segment)."""
     buffer: queue.Queue = queue.Queue(maxsize=depth)
-    stop = threading.Event()
+    stop = stop or threading.Event()
+    iterator = iter(items)
 
     def produce() -> None:
         try:
-            for item in items:
+            for item in iterator:
                 while not stop.is_set():
                     try:
                         buffer.put(item, timeout=0.1)
@@ -230,6 +235,10 @@ def prefetched(items: Iterable[T], depth: int = 8, name: str = "repcam-prefetch"
             buffer.put(_END)
         except BaseException as error:  # handed to the consumer, raised there
             buffer.put(error)
+        finally:
+            close = getattr(iterator, "close", None)
+            if close is not None:
+                close()  # a generator's resources (a model, a capture) go now, not at GC
 
     thread = threading.Thread(target=produce, daemon=True, name=name)
     thread.start()

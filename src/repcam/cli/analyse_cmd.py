@@ -16,7 +16,7 @@ from repcam.cli.log_cmd import DbOption, ProfileOption
 from repcam.cli.pose_cmd import ModelOption
 from repcam.exercises.registry import EXERCISES
 from repcam.exercises.spec import ExerciseSpec, unit_of
-from repcam.kinematics import DEGREES
+from repcam.kinematics import DEGREES, UNIT_SYMBOLS
 from repcam.models.catalog import DEFAULT_VARIANT
 
 AUTO = "auto"
@@ -188,7 +188,7 @@ EXTRA_COLUMNS = {"break_angle_deg": ("break °", 1.0), "controlled_ms": ("contro
 def print_result(result, spec) -> None:
     table = Table(title=f"{result.title}: {result.source}", title_justify="left")
     extras = [k for k in EXTRA_COLUMNS if any(k in r.extras for r in result.reps)]
-    unit = "°" if not result.reps or unit_of(result.reps[0].signal) == DEGREES else "%hw"
+    unit = UNIT_SYMBOLS[unit_of(result.reps[0].signal) if result.reps else DEGREES].strip()
     columns = ["rep", "side", "start s", f"ROM {unit}", f"peak {unit}", "hold s",
                f"{spec.out_label} s",
                f"{spec.back_label} s", *(EXTRA_COLUMNS[k][0] for k in extras), "faults"]

@@ -50,7 +50,7 @@ def history(
         help="Also write a chart of progress over the weeks (.png or .html).")] = None,
 ) -> None:
     """Your sessions: sets x reps, holds met, faults per rep, range of motion and its trend."""
-    from repcam.kinematics import DEGREES
+    from repcam.kinematics import UNIT_SYMBOLS
     from repcam.logbook import summarise
     from repcam.sessionlog import SessionLog
 
@@ -67,7 +67,7 @@ def history(
         table.add_column(column, justify="left" if column in ("exercise", "source") else "right")
     for s in summaries:
         session = s.session
-        unit = "°" if s.rom_unit == DEGREES else " %hw"
+        unit = UNIT_SYMBOLS[s.rom_unit]
         trend = "" if math.isnan(s.rom_change_deg) else f"{s.rom_change_deg:+.0f}{unit}"
         rom = "" if math.isnan(s.mean_rom_deg) else f"{s.mean_rom_deg:.0f}{unit}"
         table.add_row(session.started[:16].replace("T", " "), session.exercise,

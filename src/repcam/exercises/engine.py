@@ -280,15 +280,12 @@ class RepAnalyser(AnalyserState):
         if self.spec.hold_ms <= 0 or len(rep.samples) < 2:
             return []
         before = rep.live_hold_ms
-        if value >= rep.peak_deg - self._hold_band():
+        if value >= rep.peak_deg - self.signal.hold_band_deg:
             rep.live_hold_ms += t - rep.samples[-2][0]
         events: list[Event] = [HoldProgress(t, rep.live_hold_ms, self.spec.hold_ms)]
         if before < self.spec.hold_ms <= rep.live_hold_ms:  # the moment the target is met
             events.append(HoldCompleted(t, rep.live_hold_ms))
         return events
-
-    def _hold_band(self) -> float:
-        return self.signal.hold_band_deg
 
     def _abandon(self, t: float) -> list[Event]:
         rep = self._rep
@@ -321,7 +318,7 @@ class RepAnalyser(AnalyserState):
         times = [t for t, _ in rep.samples]
         values = running_median([v for _, v in rep.samples], MEDIAN_WINDOW)
         peak = max(values)
-        in_top = [v >= peak - self._hold_band() for v in values]
+        in_top = [v >= peak - self.signal.hold_band_deg for v in values]
         top_times = [t for t, inside in zip(times, in_top, strict=True) if inside]
         first_top, last_top = top_times[0], top_times[-1]
         hold_ms = sum(t1 - t0 for (t0, t1), inside in zip(itertools.pairwise(times), in_top,

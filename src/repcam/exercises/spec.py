@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from repcam.exercises.events import RepMetrics
-from repcam.kinematics import SIDE_SIGNALS, AngleFrame, Posture, SideSignal, View
+from repcam.kinematics import DEGREES, SIDE_SIGNALS, AngleFrame, Posture, SideSignal, View
 
 
 class Phase(str, Enum):
@@ -127,18 +127,23 @@ def signal_value(frame: AngleFrame, angle: str, side: str) -> float:
     return 180.0 - frame.side(base, side) if base else frame.side(angle, side)
 
 
-def _measure(angle: str) -> SideSignal:
+def _measure(angle: str) -> SideSignal | None:
     base = SUPPLEMENT_OF.get(angle, angle)
-    return next(m for m in SIDE_SIGNALS if m.name == base)
+    return next((m for m in SIDE_SIGNALS if m.name == base), None)
 
 
 def signal_vertex(angle: str) -> str:
     """The joint (e.g. "KNEE") at which a signal is measured and drawn."""
-    return _measure(angle).vertex
+    measure = _measure(angle)
+    if measure is None:
+        raise KeyError(f"no such signal: {angle!r}")
+    return measure.vertex
 
 
 def unit_of(angle: str) -> str:
-    return _measure(angle).unit
+    """The unit of a signal; degrees for a rep logged before reps named their signal."""
+    measure = _measure(angle)
+    return measure.unit if measure else DEGREES
 
 
 @dataclass(frozen=True)

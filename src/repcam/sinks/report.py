@@ -113,7 +113,7 @@ def _per_rep_figure(result: AnalysisResult, spec: ExerciseSpec):
     has_hold = spec.hold_ms > 0
     figure, axes = plt.subplots(1, 2 if has_hold else 1, figsize=(10, 2.8), squeeze=False)
     axes[0, 0].bar(index, [r.rom_deg for r in reps], color=colours)
-    unit = unit_of(reps[0].signal) if reps else "deg"
+    unit = unit_of(reps[0].signal)  # drawn only when there are reps
     axes[0, 0].set_title(f"range of motion per rep ({unit})", fontsize=10, loc="left")
     axes[0, 0].set_xlabel("rep")
     if has_hold:

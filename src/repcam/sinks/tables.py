@@ -30,7 +30,7 @@ def rep_row(rep: RepMetrics, extras: list[str] | None = None) -> dict[str, objec
     """One rep as a flat row (seconds and degrees, rounded); `extras` fixes extra columns."""
     row: dict[str, object] = {
         "rep": rep.index, "side": rep.side, "signal": rep.signal,
-        "unit": unit_of(rep.signal) if rep.signal else "",
+        "unit": unit_of(rep.signal),
         "start_s": _round(rep.start_ms / 1000, 3), "end_s": _round(rep.end_ms / 1000, 3),
         "start_deg": _round(rep.start_deg), "peak_deg": _round(rep.peak_deg),
         "rom_deg": _round(rep.rom_deg), "hold_s": _round(rep.hold_ms / 1000, 2),
