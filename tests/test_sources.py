@@ -96,3 +96,32 @@ def test_a_4k_frame_is_shrunk_for_the_model_but_landmarks_are_in_its_pixels(mode
         at_4k = estimator.detect(big, 0.0).people[0].image_px[:, :2]
     hips = [23, 24, 25, 26]  # hips and knees: well seen
     assert np.allclose(at_4k[hips] / 6.0, at_640[hips], atol=6.0)
+
+
+def test_prefetched_segments_end_on_their_own_and_stop_together():
+    import threading
+
+    from repcam.sources import prefetched
+
+    cancel = threading.Event()
+    first = prefetched(iter(range(3)), depth=0, cancel=cancel)
+    second = prefetched(iter(range(3, 6)), depth=0, cancel=cancel)
+    assert list(first) + list(second) == [0, 1, 2, 3, 4, 5]  # one ending stops no other
+
+    closed = []
+
+    def endless():
+        try:
+            while True:
+                time.sleep(0.01)
+                yield 0
+        finally:
+            closed.append(True)
+
+    cancel = threading.Event()
+    prefetched(endless(), depth=0, cancel=cancel, name="repcam-never-read")
+    cancel.set()  # never iterated: only the shared event can stop it
+    deadline = time.monotonic() + 2.0
+    while not closed and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert closed == [True]

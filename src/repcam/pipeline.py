@@ -59,13 +59,13 @@ def segmented_poses(job: PoseJob, frame_count: int | None,
     if not frame_count or frame_count < workers * MIN_SEGMENT_FRAMES:
         workers = 1
     bounds = [round(i * (frame_count or 0) / workers) for i in range(workers)] + [None]
-    stop = threading.Event()  # a consumer that stops early stops every segment
+    cancel = threading.Event()  # a consumer that stops early stops every segment
     segments = [prefetched(_segment(job, bounds[i], bounds[i + 1]), depth=0,
-                           name=f"repcam-pose-{i}", stop=stop) for i in range(workers)]
+                           name=f"repcam-pose-{i}", cancel=cancel) for i in range(workers)]
     try:
         yield from itertools.chain.from_iterable(segments)
     finally:
-        stop.set()
+        cancel.set()
 
 
 def _segment(job: PoseJob, first: int, end: int | None) -> Iterator[PoseFrame | None]:

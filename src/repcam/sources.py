@@ -211,26 +211,29 @@ _END = object()
 
 
 def prefetched(items: Iterable[T], depth: int = 8, name: str = "repcam-prefetch", *,
-               stop: threading.Event | None = None) -> Iterator[T]:
+               cancel: threading.Event | None = None) -> Iterator[T]:
     """Run `items` ahead in a thread that starts now (OpenCV and MediaPipe release the GIL),
     handing them over in order; `depth` 0 buffers without bound. Errors are raised here.
 
-    The thread stops when the consumer closes the iterator, or when `stop` is set (for an
+    The thread stops when the consumer closes the iterator, or when `cancel` is set (for an
     iterator the consumer may never start, such as a later segment)."""
     buffer: queue.Queue = queue.Queue(maxsize=depth)
-    stop = stop or threading.Event()
+    stop = threading.Event()
     iterator = iter(items)
+
+    def stopped() -> bool:
+        return stop.is_set() or (cancel is not None and cancel.is_set())
 
     def produce() -> None:
         try:
             for item in iterator:
-                while not stop.is_set():
+                while not stopped():
                     try:
                         buffer.put(item, timeout=0.1)
                         break
                     except queue.Full:
                         continue
-                if stop.is_set():
+                if stopped():
                     return
             buffer.put(_END)
         except BaseException as error:  # handed to the consumer, raised there
