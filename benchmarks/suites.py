@@ -1,20 +1,25 @@
-"""The measurements: per-stage costs, offline speed, live latency, memory over a session."""
+"""The measurements: per-frame stages, offline analysis, live latency, memory, replay.
+
+Each figure that is guarded is measured in pairs with its bare reference (`reference.py`),
+alternating, on the same frames and threads; the pair ratios are what `--check` compares.
+"""
 
 from __future__ import annotations
 
 import shutil
-import tempfile
 import time
 from pathlib import Path
 
 import cv2
 import numpy as np
 
-from benchmarks.measure import Timing, rss_mb, timed
+from benchmarks.measure import Pairs, Run, Timing, interleaved, measured, rss_mb, timed
+from benchmarks.reference import BareLandmarker, bare_live, bare_offline
 from repcam.exercises import get_exercise
 from repcam.exercises.events import RepCompleted
+from repcam.landmark_cache import LandmarkTrack
 from repcam.landmarks import PoseFrame
-from repcam.pose import PoseEstimator, quiet_native_logs
+from repcam.pose import PoseEstimator
 from repcam.scoreboard import Scoreboard
 from repcam.session import ExerciseSession
 from repcam.sessionlog import SessionLog
@@ -49,97 +54,122 @@ def read_frames(clip: Path, limit: int) -> tuple[list[np.ndarray], list[float], 
     return frames, stamps, Timing.of(decode)
 
 
-def bare_inference(model: Path, frames: list[np.ndarray], stamps: list[float],
-                   num_poses: int = 1) -> Timing:
-    """MediaPipe alone, as its docs show it: the baseline every ratio is taken against."""
-    import mediapipe as mp
-    from mediapipe.tasks.python import BaseOptions, vision
-
-    options = vision.PoseLandmarkerOptions(base_options=BaseOptions(model_asset_path=str(model)),
-                                           running_mode=vision.RunningMode.VIDEO,
-                                           num_poses=num_poses)
+def bare_inference(model: Path, frames: list[np.ndarray], stamps: list[float]) -> Timing:
+    """MediaPipe alone on these frames (the first calls warm the graph up)."""
     samples: list[float] = []
-    with quiet_native_logs():
-        landmarker = vision.PoseLandmarker.create_from_options(options)
-    for frame, stamp in zip(frames, stamps, strict=True):
-        image = mp.Image(image_format=mp.ImageFormat.SRGB,
-                         data=cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
-        timed(samples, lambda image=image, stamp=stamp: landmarker.detect_for_video(
-            image, int(stamp) + 1))
-    with quiet_native_logs():
-        landmarker.close()
-    return Timing.of(samples[3:])  # the first calls warm the graph up
-
-
-def stage_costs(model: Path, frames: list[np.ndarray], stamps: list[float]) -> dict:
-    """Each stage of one live frame, alone: colour, pose, analysis, overlay, logging."""
-    spec = get_exercise(EXERCISE)
-    colour, pose_ms, analysis_ms, overlay_ms, log_ms = [], [], [], [], []
-    poses: list[PoseFrame] = []
-    rss_before = rss_mb()
-    with PoseEstimator(model, num_poses=1) as estimator:
+    with BareLandmarker(model) as landmarker:
         for frame, stamp in zip(frames, stamps, strict=True):
-            timed(colour, lambda frame=frame: cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
-            poses.append(timed(pose_ms, lambda frame=frame, stamp=stamp: estimator.detect(
-                frame, stamp)))
-    session = ExerciseSession(spec)
-    board = Scoreboard(spec.title, 10)
-    for frame, pose in zip(frames, poses, strict=True):
-        angles, events = timed(analysis_ms, lambda pose=pose: session.process(pose))
-        board.apply(events, pose.timestamp_ms)
-        canvas = frame.copy()
-        timed(overlay_ms, lambda canvas=canvas, angles=angles: draw_overlay(
-            canvas, angles, board, spec, hud=Hud(30.0, 40.0)))
-    with tempfile.TemporaryDirectory() as folder, SessionLog(Path(folder) / "b.db") as log:
-        session_id = log.start_session(profile="bench", exercise=EXERCISE, source="live",
-                                       source_name="bench", model=model.name, target_sets=1,
-                                       target_reps=10)
-        set_id = log.start_set(session_id, 1, 10)
-        rep = next((r for r in session.analyser.reps), None)
-        if rep is not None:
-            for number in range(1, 31):
-                timed(log_ms, lambda number=number: log.add_rep(set_id, rep, number=number))
-    return {
-        "colour": Timing.of(colour), "pose": Timing.of(pose_ms[3:]),
-        "analysis": Timing.of(analysis_ms), "overlay": Timing.of(overlay_ms),
-        "log_rep": Timing.of(log_ms) if log_ms else None,
-        "inference_rss_growth_mb": rss_mb() - rss_before,
-    }
+            timed(samples, lambda frame=frame, stamp=stamp: landmarker.detect(frame, stamp))
+    return Timing.of(samples[3:])
 
 
-def offline_speed(clip: Path, model: Path, work: Path) -> dict:
-    """`repcam analyse --out` on a clip, landmarks not cached: speed against real time."""
+STAGES = ("bare", "pose", "core", "overlay")
+
+
+def per_frame(model: Path, frames: list[np.ndarray], stamps: list[float],
+              block: int) -> tuple[dict[str, Timing], dict[str, Pairs]]:
+    """One live frame's stages, block by block on one thread: bare inference on a block,
+    then repcam's pose stage, core (tracking, kinematics, analyser) and overlay on the same
+    frames. Each block gives a pair ratio per stage against that block's bare inference."""
+    spec = get_exercise(EXERCISE)
+    session, board = ExerciseSession(spec), Scoreboard(spec.title, 10)
+    samples: dict[str, list[float]] = {stage: [] for stage in STAGES}
+    ratios: dict[str, list[float]] = {stage: [] for stage in (*STAGES[1:], "pipeline")}
+    with BareLandmarker(model) as bare, PoseEstimator(model, num_poses=1) as estimator:
+        bare.detect(frames[0], 0.0)
+        estimator.detect(frames[0], 0.0)  # both graphs warm before the first block
+        for first in range(0, len(frames) - block + 1, block):
+            times = {stage: [] for stage in STAGES}
+            for frame, stamp in zip(frames[first:first + block], stamps[first:first + block],
+                                    strict=True):
+                stamp += 1.0  # after the warm-up frame
+                timed(times["bare"], lambda frame=frame, stamp=stamp: bare.detect(frame, stamp))
+                pose = timed(times["pose"], lambda frame=frame, stamp=stamp: estimator.detect(
+                    frame, stamp))
+                angles, events = timed(times["core"], lambda pose=pose: session.process(pose))
+                board.apply(events, pose.timestamp_ms)
+                canvas = frame.copy()
+                timed(times["overlay"], lambda canvas=canvas, angles=angles: draw_overlay(
+                    canvas, angles, board, spec, hud=Hud(30.0, 40.0)))
+            medians = {stage: float(np.median(values)) for stage, values in times.items()}
+            for stage in STAGES[1:]:
+                ratios[stage].append(medians[stage] / medians["bare"])
+            ratios["pipeline"].append(sum(medians[s] for s in STAGES[1:]) / medians["bare"])
+            for stage, values in times.items():
+                samples[stage] += values
+    timings = {stage: Timing.of(values) for stage, values in samples.items()}
+    return timings, {stage: Pairs(tuple(values)) for stage, values in ratios.items()}
+
+
+def offline(clip: Path, model: Path, work: Path, pairs: int) -> dict:
+    """`repcam analyse --out` on a clip (no landmark cache) against the bare decode, track and
+    encode of the same clip with the same threads, in alternating pairs: wall and CPU time."""
+    from repcam.pipeline import ANALYSIS_FPS
     from repcam.recorded import analyse_recording
+    from repcam.sinks.video_writer import CODECS, open_writer
 
-    copy = work / f"offline_{time.monotonic_ns()}{clip.suffix}"  # a new file: no cache hit
-    shutil.copy(clip, copy)
-    started = time.perf_counter()
-    recorded = analyse_recording(copy, get_exercise(EXERCISE), model, out_dir=work / "out")
-    wall = time.perf_counter() - started
-    duration = recorded.info.frame_count / recorded.info.fps if recorded.info.frame_count else 0
+    spec = get_exercise(EXERCISE)
+    runs = {"n": 0}
+
+    def repcam_run() -> Run:
+        runs["n"] += 1
+        copy = work / f"offline_{runs['n']}{clip.suffix}"  # a new file: no cache hit
+        shutil.copy(clip, copy)
+        return measured(lambda: analyse_recording(copy, spec, model,
+                                                  out_dir=work / f"out_{runs['n']}"))
+
+    probe, codec_name = open_writer(work / "probe.mp4", 30.0, (64, 48))  # repcam's codec
+    probe.release()
+    codec = next(fourcc for fourcc, name in CODECS if name == codec_name)
+
+    def bare_run() -> Run:
+        return measured(lambda: bare_offline(clip, model, work / "bare.mp4", fourcc=codec,
+                                             analysis_fps=ANALYSIS_FPS))
+
+    wall, repcam_runs, bare_runs = interleaved(pairs, repcam_run, bare_run,
+                                               lambda run: run.wall_s)
+    cpu = Pairs(tuple(a.cpu_s / b.cpu_s for a, b in zip(repcam_runs, bare_runs, strict=True)))
+    recorded = repcam_runs[0].value
+    video_s = recorded.info.frame_count / recorded.info.fps
+    wall_s = float(np.median([run.wall_s for run in repcam_runs]))
     return {"frames": recorded.info.frame_count, "analysed_frames": recorded.result.frames,
-            "wall_s": wall, "video_s": duration, "realtime_ratio": duration / wall,
-            "fps": (recorded.info.frame_count or 0) / wall, "reps": recorded.result.count}
+            "video_s": video_s, "wall_s": wall_s, "realtime_ratio": video_s / wall_s,
+            "reps": recorded.result.count, "codec": recorded.codec,
+            "wall_pairs": wall, "cpu_pairs": cpu}
 
 
-def live_latency(clip: Path, model: Path, work: Path) -> dict:
-    """A file played as a camera through the live coach (headless): latency and drops."""
+def live(clip: Path, model: Path, work: Path, pairs: int) -> dict:
+    """A file played as a camera through the live coach (headless) against the bare loop on
+    the same file, in alternating pairs: capture-to-display latency and drops."""
     from repcam.live import LiveCoach, LiveOptions
     from repcam.sinks.voice import Voice
 
-    options = LiveOptions(camera=str(clip), reps=10, sets=1, headless=True)
-    voice = Voice(None)
-    with SessionLog(work / f"live_{time.monotonic_ns()}.db") as log:
-        report = LiveCoach(get_exercise(EXERCISE), options, model, voice, log).run()
-    voice.close()
-    latencies = np.asarray(report.latencies_ms[10:])  # past the first, warm-up frames
-    third = max(1, len(latencies) // 3)
-    p50, p95 = np.percentile(latencies, [50, 95])
-    return {"frames": report.frames, "dropped": report.dropped, "latency_p50_ms": float(p50),
-            "latency_p95_ms": float(p95),
-            "latency_growth_ms": float(np.median(latencies[-third:])
-                                       - np.median(latencies[:third])),
-            "reps": sum(report.sets)}
+    spec = get_exercise(EXERCISE)
+    reports = []
+
+    def repcam_run() -> Run:
+        voice = Voice(None)
+        with SessionLog(work / f"live_{len(reports)}.db") as log:
+            report = LiveCoach(spec, LiveOptions(camera=str(clip), reps=10, headless=True),
+                               model, voice, log).run()
+        voice.close()
+        reports.append(report)
+        return Run(0.0, 0.0, np.percentile(report.latencies_ms[10:], 95))
+
+    def bare_run() -> Run:
+        return Run(0.0, 0.0, np.percentile(bare_live(clip, model)[10:], 95))
+
+    p95, repcam_runs, bare_runs = interleaved(pairs, repcam_run, bare_run,
+                                              lambda run: float(run.value))
+    latencies = np.concatenate([np.asarray(r.latencies_ms[10:]) for r in reports])
+    third = max(1, len(reports[0].latencies_ms) // 3)
+    first = np.asarray(reports[0].latencies_ms[10:])
+    return {"frames": reports[0].frames, "dropped": reports[0].dropped,
+            "latency_p50_ms": float(np.percentile(latencies, 50)),
+            "latency_p95_ms": float(np.median([r.value for r in repcam_runs])),
+            "bare_latency_p95_ms": float(np.median([r.value for r in bare_runs])),
+            "latency_growth_ms": float(np.median(first[-third:]) - np.median(first[:third])),
+            "reps": sum(reports[0].sets), "p95_pairs": p95}
 
 
 def memory_over_session(model: Path, frames: list[np.ndarray], stamps: list[float],
@@ -176,3 +206,33 @@ def memory_over_session(model: Path, frames: list[np.ndarray], stamps: list[floa
     return {"simulated_minutes": minutes, "frames": total, "rss_start_mb": warm,
             "rss_end_mb": samples[-1], "rss_peak_mb": max(samples),
             "rss_growth_mb": samples[-1] - warm, "reps": len(session.analyser.reps)}
+
+
+def log_rep(work: Path, repeats: int = 30) -> Timing:
+    """Committing one rep to the session log (WAL, full sync)."""
+    from repcam.exercises.events import RepMetrics
+
+    rep = RepMetrics(1, "left", 0.0, 4000.0, "hip_line", 130.0, 176.0, 3000.0, 3000.0, 900.0,
+                     1000.0)
+    samples: list[float] = []
+    with SessionLog(work / "log_rep.db") as log:
+        session_id = log.start_session(profile="bench", exercise=EXERCISE, source="live",
+                                       source_name="bench", model="bench", target_sets=1,
+                                       target_reps=10)
+        set_id = log.start_set(session_id, 1, 10)
+        for number in range(1, repeats + 1):
+            timed(samples, lambda number=number: log.add_rep(set_id, rep, number=number))
+    return Timing.of(samples)
+
+
+def auto_replay(minutes: float = 1.0, fps: float = 15.0) -> dict:
+    """`--exercise auto` on a clip's cached landmarks: every exercise replays the track."""
+    from repcam.recognise import recognise
+
+    reps = max(1, round(minutes * 60 / 8.0))  # a bridge rep with its rest takes about 8 s
+    clip = synthesize(EXERCISE, [RepPlan(hold_s=3.0, rest_s=1.5)] * reps, fps=fps, seed=3)
+    track = LandmarkTrack(clip.frames, fps, "synthetic", "none")
+    run = measured(lambda: recognise(track))
+    video_s = clip.frames[-1].timestamp_ms / 1000.0
+    return {"video_s": video_s, "frames": len(clip.frames), "wall_s": run.wall_s,
+            "per_minute_s": run.wall_s * 60.0 / video_s, "best": run.value.best.spec.name}
