@@ -13,10 +13,13 @@ import pytest
 
 from repcam import __version__
 
+REPCAM = Path(sys.executable).with_name("repcam")  # the console script, as a user runs it
+
 
 def repcam(*args: str, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "repcam", *args], capture_output=True,
-                          text=True, timeout=600, **kwargs)
+    assert REPCAM.exists(), f"{REPCAM} is missing: install the project (pip install -e .)"
+    return subprocess.run([str(REPCAM), *args], capture_output=True, text=True, timeout=600,
+                          **kwargs)
 
 
 def assert_clean_failure(result: subprocess.CompletedProcess, *phrases: str) -> None:

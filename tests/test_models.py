@@ -26,9 +26,9 @@ def test_provisioned_model_verifies(model_path: Path):
     assert looks_like_pose_task(model_path.read_bytes())
 
 
-def test_a_corrupted_model_is_reported_and_replaced(model_path, tmp_path, monkeypatch):
-    monkeypatch.setenv("REPCAM_MODEL_DIR", str(tmp_path))
-    monkeypatch.setenv("REPCAM_OFFLINE", "1")
+def test_a_corrupted_model_is_reported_and_replaced_only_by_a_verified_one(model_path, tmp_path,
+                                                                          monkeypatch):
+    monkeypatch.setattr(provision, "model_dirs", lambda: [tmp_path])
     target = tmp_path / model_path.name
     shutil.copy(model_path, target)
     assert provision.check_installed("full", tmp_path).state == "ok"
@@ -36,9 +36,18 @@ def test_a_corrupted_model_is_reported_and_replaced(model_path, tmp_path, monkey
     data[len(data) // 2] ^= 0xFF
     target.write_bytes(bytes(data))
     assert provision.check_installed("full", tmp_path).state == "corrupted"
+
+    def refuse(variant, progress):
+        raise ModelError("unreachable")
+
+    monkeypatch.setattr(provision, "_PROVIDERS", [("npm", refuse)])
+    with pytest.raises(ModelError, match="Could not provision"):
+        provision.ensure_model("full")
+    assert target.read_bytes() == bytes(data)  # nothing better yet: the old file stays
+    good = model_path.read_bytes()
+    monkeypatch.setattr(provision, "_PROVIDERS", [("npm", lambda v, p: (good, "built"))])
     messages = []
-    path = provision.ensure_model("full", notify=messages.append)
-    assert path == target
+    assert provision.ensure_model("full", notify=messages.append) == target
     assert provision.check_installed("full", tmp_path).state == "ok"
     assert any("corrupted" in m for m in messages)
 
@@ -49,15 +58,20 @@ def test_a_truncated_download_is_never_installed(tmp_path, monkeypatch, model_pa
     assert not looks_like_pose_task(truncated)
 
 
-def test_the_official_download_fails_fast_offline(monkeypatch):
+def test_offline_fetches_nothing(tmp_path, monkeypatch):
     monkeypatch.setenv("REPCAM_OFFLINE", "1")
-    with pytest.raises(ModelError, match="skipped"):
-        provision._download_official("full", lambda *a: None)
+    monkeypatch.setattr(provision, "model_dirs", lambda: [tmp_path])
+
+    def no_network(variant, progress):
+        raise AssertionError("a provider was asked although REPCAM_OFFLINE is set")
+
+    monkeypatch.setattr(provision, "_PROVIDERS", [("official download", no_network)])
+    with pytest.raises(ModelError, match="REPCAM_OFFLINE is set"):
+        provision.ensure_model("full")
 
 
 def test_nothing_provisions_gives_one_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv("REPCAM_MODEL_DIR", str(tmp_path))
-    monkeypatch.setenv("REPCAM_OFFLINE", "1")
     # Nowhere to find one either: not the checkout (benchmarks install lite there), no cache.
     monkeypatch.setattr(provision, "model_dirs", lambda: [tmp_path])
 

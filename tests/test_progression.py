@@ -27,7 +27,7 @@ def session(day: int, sets: list[int], *, exercise: str = "bridge", hold_s: floa
 def test_a_set_is_done_well_with_every_rep_holds_met_and_few_faults():
     assert judge_set([rep(i) for i in range(1, 11)], BRIDGE, 10).done_well
     short = judge_set([rep(i) for i in range(1, 9)], BRIDGE, 10)
-    assert not short.done_well and "2 rep(s) short" in short.sentence()
+    assert not short.done_well and "2 reps short" in short.sentence()
     holds = judge_set([rep(i, hold_s=2.0) for i in range(1, 11)], BRIDGE, 10)
     assert not holds.done_well and "holds met in 0 of 10" in holds.sentence()
     faults = judge_set([rep(i, faults=("arching",) if i < 4 else ()) for i in range(1, 11)],
@@ -111,7 +111,7 @@ def test_one_leg_exercises_count_their_target_per_side():
     both = judge_set(left + right, single, 10)
     assert (both.done_well, both.reps) == (False, 6)
     assert both.sentence() == ("6/10 reps per side: not yet done well "
-                               "(4 rep(s) short of 10 on the right).")
+                               "(4 reps short of 10 on the right).")
     assert judge_set(left + [replace(r, side="right") for r in left], single, 10).done_well
     assert judge_set(left, single, 10).done_well  # a set of the left leg only
     alternating = [replace(rep(i), side=("left", "right")[i % 2]) for i in range(1, 11)]

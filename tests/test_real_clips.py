@@ -114,5 +114,5 @@ def test_a_week_of_real_sessions_reads_back_and_gets_the_right_advice(clips_dir,
     assert [f"1x{n}" in row for row, n in zip(rows, counts, strict=True)] == [True] * 4
     advice = repcam("progress", "--db", str(db)).stdout
     # Nothing reached ten reps with 3 s holds: stay at one set of ten, and say why.
-    assert "Next: bridge, 1 set(s) of 10" in advice
+    assert "Next: bridge, 1 set of 10" in advice
     assert "Repeat 1x10" in advice and "short of 10" in advice

@@ -193,7 +193,7 @@ def test_cli_history_progress_export_and_a_bad_database(tmp_path):
     assert shown.returncode == 0, shown.stderr
     assert "1x10" in shown.stdout and (tmp_path / "chart.png").stat().st_size > 1000
     advice = repcam("progress", "--db", str(db))
-    assert "Next: bridge, 2 set(s) of 10" in advice.stdout
+    assert "Next: bridge, 2 sets of 10" in advice.stdout
     exported = repcam("export", "--db", str(db), "--format", "csv")
     assert exported.stdout.count("\n") == 11  # header + 10 reps
     broken = tmp_path / "broken.db"
@@ -206,10 +206,8 @@ def test_a_restarted_set_keeps_numbering_its_reps(tmp_path):
     from repcam.live import SetLogger
 
     with SessionLog(tmp_path / "log.db") as log:
-        session_id = log.start_session(profile="me", exercise="bridge", source="live",
-                                       source_name="0", model="full", target_sets=1,
-                                       target_reps=10)
-        logger = SetLogger(log, session_id)
+        logger = SetLogger(log, profile="me", exercise="bridge", source="live",
+                           source_name="0", model="full", target_sets=1, target_reps=10)
         logger.start_set(1, 10)
         logger.record([RepCompleted(1000.0, rep(1))])
         logger.record([RepCompleted(9000.0, rep(1))])  # 'r': the analyser counts from 1 again

@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 import pytest
 
-from repcam.errors import InputError
+from repcam.errors import CameraError, InputError
 from repcam.sources import LiveSource, VideoFileSource, open_source
 
 from test_cli import write_video
@@ -52,7 +52,7 @@ def test_missing_folder_and_garbage(tmp_path):
 
 
 def test_a_camera_that_does_not_open():
-    with pytest.raises(InputError, match="could not be opened"):
+    with pytest.raises(CameraError, match="could not be opened"):
         LiveSource(9)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 from collections import Counter
@@ -12,8 +13,15 @@ from pathlib import Path
 import numpy as np
 import platformdirs
 
+from repcam.errors import OutputError
 from repcam.exercises import ExerciseSpec
-from repcam.exercises.events import Event, FaultDetected, PositionLost, RepMetrics
+from repcam.exercises.events import (
+    Event,
+    FaultDetected,
+    PositionLost,
+    RepMetrics,
+    RepWithdrawn,
+)
 from repcam.exercises.spec import signal_value
 from repcam.kinematics import SIDES, AngleFrame, Posture, View
 from repcam.landmark_cache import LandmarkTrack
@@ -99,11 +107,8 @@ def load_cached(key: str, *places: Path) -> LandmarkTrack | None:
 
 def store(track: LandmarkTrack, *places: Path) -> None:
     for path in (*places, cache_path(track.key)):
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(OutputError):  # a cache that cannot be written costs time
             track.save(path)
-        except OSError:
-            pass  # a read-only cache only costs time
 
 
 def load_or_extract(video: Path, model_path: Path, *, people: int = 1,
@@ -147,6 +152,7 @@ class SetAnalysis:
         self._times: list[float] = []
         self._series: dict[str, list[float]] = {f"{a}_{s}": [] for a, s in self._traced}
         self._lost = 0
+        self._cut_short = False
         self._present = 0
         self._cut_off = 0
 
@@ -174,6 +180,7 @@ class SetAnalysis:
         end_ms = self._times[-1] * 1000.0 if self._times else 0.0
         events = self.session.finish(end_ms)
         self.faults += [e for e in events if isinstance(e, FaultDetected)]
+        self._cut_short = any(isinstance(e, RepWithdrawn) for e in events)
         return events
 
     def result(self, source: str, detection_rate: float) -> AnalysisResult:
@@ -213,10 +220,14 @@ class SetAnalysis:
         return None
 
     def _warnings(self) -> tuple[str, ...]:
+        warnings = []
         if self._lost:
-            return (f"The person or the position was lost {self._lost} time(s) during the "
-                    "video.",)
-        return ()
+            times = "once" if self._lost == 1 else f"{self._lost} times"
+            warnings.append(f"The person or the position was lost {times} during the video.")
+        if self._cut_short:
+            warnings.append("The video ended while a rep was still on its way up: that rep "
+                            "was not counted.")
+        return tuple(warnings)
 
 
 def analyse_track(track: LandmarkTrack, spec: ExerciseSpec, *, side: str | None = None,

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from repcam.files import replacing
 from repcam.landmarks import NUM_JOINTS, Landmarks, PoseFrame
 
 CACHE_VERSION = 1
@@ -40,14 +41,15 @@ class LandmarkTrack:
                     person.image_px, person.world_m, person.visibility
                 )
         size = np.array([[f.width_px, f.height_px] for f in self.frames], np.int32).reshape(-1, 2)
-        np.savez_compressed(
-            path,
-            version=CACHE_VERSION,
-            timestamps_ms=np.array([f.timestamp_ms for f in self.frames], np.float64),
-            count=np.array([len(f.people) for f in self.frames], np.int8),
-            image_px=image, world_m=world, visibility=visibility, size_px=size,
-            fps=self.fps, source=self.source, model=self.model, key=self.key,
-        )
+        with replacing(path, "wb") as handle:
+            np.savez_compressed(
+                handle,
+                version=CACHE_VERSION,
+                timestamps_ms=np.array([f.timestamp_ms for f in self.frames], np.float64),
+                count=np.array([len(f.people) for f in self.frames], np.int8),
+                image_px=image, world_m=world, visibility=visibility, size_px=size,
+                fps=self.fps, source=self.source, model=self.model, key=self.key,
+            )
 
     @classmethod
     def load(cls, path: Path) -> LandmarkTrack:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
+import sys
 import time
 from collections import deque
 from collections.abc import Iterator
@@ -20,7 +21,7 @@ import cv2
 import numpy as np
 
 from repcam.coaching import FrameCheck, Stage, Utterance, Workout
-from repcam.errors import InputError
+from repcam.errors import CameraError, Interrupted, SessionLogError
 from repcam.exercises.events import Event, FaultDetected, RepCompleted
 from repcam.exercises.spec import ExerciseSpec, Phase
 from repcam.kinematics import SIDES, AngleFrame
@@ -62,7 +63,8 @@ class LiveReport:
     latencies_ms: list[float] = field(default_factory=list)
     stopped_by: str = "end of video"
     camera_lost: bool = False
-    session_id: int | None = None
+    session_id: int | None = None  # None: nothing was counted, so nothing was logged
+    exit_code: int = 0  # 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP
 
 
 class Display:
@@ -116,31 +118,62 @@ def brightness(image: np.ndarray) -> float:
 
 
 class SetLogger:
-    """Writes each set's reps and faults to the session log the moment they happen."""
+    """Writes each set's reps and faults to the session log the moment they happen.
 
-    def __init__(self, log: SessionLog, session_id: int) -> None:
-        self.log, self.session_id = log, session_id
+    Nothing is written before the first rep completes: a session where nothing was counted
+    (nobody in view, a bad camera, quitting at once) leaves no trace that could change what
+    `repcam progress` prescribes. From then on every rep is committed as it completes.
+    """
+
+    def __init__(self, log: SessionLog, **session: object) -> None:
+        self.log, self._session = log, session
+        self.session_id: int | None = None
         self.set_id: int | None = None
+        self._set: tuple[int, int] | None = None  # (number, target reps) of the set under way
+        self._pending: list[FaultDetected] = []  # faults of the first rep, before it completes
         self._reps = 0  # numbered here: a restarted set ('r') starts its analyser at 1 again
 
+    @property
+    def in_set(self) -> bool:
+        return self._set is not None
+
     def start_set(self, number: int, target_reps: int) -> None:
-        self.set_id = self.log.start_set(self.session_id, number, target_reps)
-        self._reps = 0
+        self._set, self.set_id, self._reps, self._pending = (number, target_reps), None, 0, []
 
     def record(self, events: list[Event]) -> None:
-        if self.set_id is None:
+        if self._set is None:
             return
         for event in events:
             if isinstance(event, RepCompleted):
+                set_id = self._open_set()
                 self._reps += 1
-                self.log.add_rep(self.set_id, event.metrics, number=self._reps)
+                self.log.add_rep(set_id, event.metrics, number=self._reps)
+                for fault in self._pending:
+                    self.log.add_fault(set_id, fault)
+                self._pending = []
             elif isinstance(event, FaultDetected):
-                self.log.add_fault(self.set_id, event)
+                if self.set_id is None:
+                    self._pending.append(event)
+                else:
+                    self.log.add_fault(self.set_id, event)
+
+    def _open_set(self) -> int:
+        if self.set_id is None:
+            assert self._set is not None
+            if self.session_id is None:
+                self.session_id = self.log.start_session(**self._session)
+            self.set_id = self.log.start_set(self.session_id, *self._set)
+        return self.set_id
 
     def end_set(self) -> None:
         if self.set_id is not None:
             self.log.end_set(self.set_id)
-            self.set_id = None
+        self._set, self.set_id, self._pending = None, None, []
+
+    def end_session(self) -> None:
+        self.end_set()
+        if self.session_id is not None:
+            self.log.end_session(self.session_id)
 
 
 class LiveCoach:
@@ -165,12 +198,10 @@ class LiveCoach:
                                     (source.info.width_px, source.info.height_px))
                   if self.options.record else None)
         display = Display(self.options.headless, record)
-        session_id = self.log.start_session(
-            profile=self.options.profile, exercise=self.spec.name, source="live",
+        logger = SetLogger(
+            self.log, profile=self.options.profile, exercise=self.spec.name, source="live",
             source_name=str(self.options.camera), model=self.model_path.name,
             target_sets=self.options.sets, target_reps=self.options.reps, band=self.options.band)
-        self.report.session_id = session_id
-        logger = SetLogger(self.log, session_id)
         expected = self.spec.people
         try:
             with contextlib.ExitStack() as stack:
@@ -187,7 +218,9 @@ class LiveCoach:
                     if not self._step(frame, display, logger):
                         break
         except KeyboardInterrupt:
-            self.report.stopped_by = "Ctrl-C"
+            self.report.stopped_by, self.report.exit_code = "Ctrl-C", 130
+        except Interrupted as stop:  # SIGTERM, or the terminal closed (SIGHUP)
+            self.report.stopped_by, self.report.exit_code = stop.signal_name, stop.exit_code
         finally:
             self._finish(logger, display, source)
         return self.report
@@ -205,8 +238,8 @@ class LiveCoach:
                 last_ms = frame.timestamp_ms
                 self.report.dropped = dropped_before + source.dropped_frames
                 yield dataclasses.replace(frame, timestamp_ms=frame.timestamp_ms + offset_ms)
-            if source.paced or self.workout.stage is Stage.DONE:
-                return  # a file played as a camera ends like a recording
+            if source.finished or self.workout.stage is Stage.DONE:
+                return  # a file, played as a camera or streamed, ends like a recording
             offset_ms, dropped_before = offset_ms + last_ms, self.report.dropped
             reopened = self._reconnect()
             if reopened is None:
@@ -221,7 +254,7 @@ class LiveCoach:
         while time.monotonic() < deadline:
             try:
                 return LiveSource(self.options.camera, list_cameras=False)
-            except InputError:
+            except CameraError:
                 time.sleep(1.0)
         return None
 
@@ -255,7 +288,7 @@ class LiveCoach:
         after = self.workout.stage
         if after is before:
             return
-        if after is Stage.COUNTDOWN and logger.set_id is None:
+        if after is Stage.COUNTDOWN and not logger.in_set:
             logger.start_set(self.workout.set_number, self.options.reps)
         elif after in (Stage.REST, Stage.DONE):
             logger.end_set()
@@ -289,14 +322,22 @@ class LiveCoach:
         return True
 
     def _finish(self, logger: SetLogger, display: Display, source: LiveSource) -> None:
-        """Whatever ended the session: the last rep, the log and the summary are kept."""
-        if self.workout.stage in (Stage.COUNTDOWN, Stage.COUNTING):
-            logger.record(self.session.finish(self._last_angles.timestamp_ms))
-        logger.end_set()
-        self.report.sets = self.workout.sets_done
-        if self.report.session_id is not None:
-            self.log.end_session(self.report.session_id)
-        if self.workout.stage is not Stage.DONE:  # a finished workout has said its summary
-            self.voice.say([Utterance(self.workout.summary())])
-        display.close()
-        source.close()
+        """Whatever ended the session: the last rep, the log and the summary are kept. If the
+        log already failed, that first problem is the one reported."""
+        failing = sys.exc_info()[1] is not None
+        try:
+            if self.workout.stage in (Stage.COUNTDOWN, Stage.COUNTING):
+                ended = self.report.stopped_by == "end of video"
+                logger.record(self.session.finish(self._last_angles.timestamp_ms,
+                                                  source_ended=ended))
+            logger.end_session()
+        except SessionLogError:
+            if not failing:
+                raise
+        finally:
+            self.report.sets = self.workout.sets_done
+            self.report.session_id = logger.session_id
+            if self.workout.stage is not Stage.DONE:  # a finished workout said its summary
+                self.voice.say([Utterance(self.workout.summary())])
+            display.close()
+            source.close()

@@ -14,7 +14,7 @@ from repcam.exercises.events import FaultDetected, RepMetrics
 from repcam.exercises.spec import unit_of
 from repcam.kinematics import DEGREES
 from repcam.sessionlog import LoggedSession, SessionLog
-from repcam.sinks.tables import REP_COLUMNS, SESSION_SCHEMA, rep_row
+from repcam.sinks.tables import REP_COLUMNS, SESSION_SCHEMA, cues_of, rep_row
 
 
 def rep_from_row(row: dict) -> RepMetrics:
@@ -37,20 +37,142 @@ EXPORT_SCHEMA = "repcam.export/1"
 def read_sessions_file(path: Path) -> list[dict]:
     """The sessions in a session.json of 'repcam analyse' or an export of 'repcam export',
     each as {exercise, source, source_name, model, started, band, target_sets, target_reps,
-    origin, sets: [{number, target_reps, reps, faults}]}."""
+    origin, sets: [{number, target_reps, reps, faults}]}. Every field is checked: a file with
+    any problem is refused whole, with the first problem named."""
     try:
         document = json.loads(path.read_text())
     except FileNotFoundError:
         raise InputError(f"No such file: {path}.") from None
+    except IsADirectoryError:
+        raise InputError(f"{path} is a folder, not a session.json or export file.") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         document = None
     schema = document.get("schema") if isinstance(document, dict) else None
+    problems: list[str] = []
+    sessions: list[dict] = []
     if schema == SESSION_SCHEMA:
-        return [session_from_analysis(document)]
-    if schema == EXPORT_SCHEMA:
-        return list(document["sessions"])
-    raise InputError(f"{path} is neither a session.json of 'repcam analyse' nor an export of "
-                     f"'repcam export --format json'.")
+        problems = session_json_problems(document)
+        sessions = [] if problems else [session_from_analysis(document)]
+    elif schema == EXPORT_SCHEMA:
+        listed = document.get("sessions")
+        if not isinstance(listed, list):
+            problems = ["'sessions' is not a list"]
+        else:
+            sessions = listed
+    else:
+        raise InputError(f"{path} is neither a session.json of 'repcam analyse' nor an export "
+                         "of 'repcam export --format json'.")
+    for number, session in enumerate(sessions, start=1):
+        problems += [f"session {number}: {p}" for p in session_problems(session)]
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise InputError(f"{path} was not imported: {problems[0]}{more}. Nothing from it was "
+                         "added to the log.")
+    return sessions
+
+
+def session_json_problems(document: dict) -> list[str]:
+    """What a session.json must hold to become a logged session."""
+    problems = _fields(document, {"source": str, "created": str, "exercise": str,
+                                  "model": str, "reps": list, "faults": list, "totals": dict})
+    if not problems:
+        problems = _fields(document["totals"], {"target_reps": int}, "totals")
+    return problems
+
+
+def session_problems(session: object) -> list[str]:
+    """Every field of one session to import, checked: names, dates, numbers, reps, faults."""
+    from repcam.exercises.registry import EXERCISES
+
+    if not isinstance(session, dict):
+        return ["is not an object"]
+    problems = _fields(session, {"exercise": str, "source": str, "source_name": str,
+                                 "model": str, "started": str, "target_sets": int,
+                                 "target_reps": int, "origin": str, "sets": list})
+    if problems:
+        return problems
+    if session["exercise"] not in EXERCISES:
+        problems.append(f"unknown exercise '{session['exercise']}'")
+    if session["source"] not in ("live", "video"):
+        problems.append(f"source must be live or video, not '{session['source']}'")
+    if not _is_iso_time(session["started"]):
+        problems.append(f"'started' is not a date and time: '{session['started']}'")
+    if session.get("band") is not None and not isinstance(session["band"], str):
+        problems.append("'band' is not text")
+    for name in ("target_sets", "target_reps"):
+        if session[name] < 1:
+            problems.append(f"'{name}' must be at least 1")
+    for number, logged_set in enumerate(session["sets"], start=1):
+        problems += [f"set {number}: {p}" for p in _set_problems(logged_set)]
+    return problems
+
+
+_REP_NUMBERS = ("start_s", "end_s", "start_deg", "peak_deg")
+_REP_TIMES = ("hold_s", "hold_target_s", "lift_s", "lower_s")  # None (unmeasured) is 0
+
+
+def _set_problems(logged_set: object) -> list[str]:
+    if not isinstance(logged_set, dict):
+        return ["is not an object"]
+    problems = _fields(logged_set, {"number": int, "target_reps": int, "reps": list,
+                                    "faults": list})
+    if problems:
+        return problems
+    for number, row in enumerate(logged_set["reps"], start=1):
+        where = f"rep {number}"
+        if not isinstance(row, dict):
+            problems.append(f"{where} is not an object")
+            continue
+        times = {name: float for name in _REP_TIMES if row.get(name, 0) is not None}
+        found = _fields(row, {"rep": int, "side": str, "faults": str}, where) + _fields(
+            row, dict.fromkeys(_REP_NUMBERS, float) | times, where)
+        if not found and row["side"] not in ("left", "right"):
+            found.append(f"{where}: side must be left or right, not '{row['side']}'")
+        extras = {k: float for k, v in row.items() if k not in REP_COLUMNS and v is not None}
+        found += _fields(row, extras, where)  # exercise measures: numbers
+        problems += found
+    for number, fault in enumerate(logged_set["faults"], start=1):
+        if not isinstance(fault, dict):
+            problems.append(f"fault {number} is not an object")
+            continue
+        problems += _fields(fault, {"time_s": float, "fault": str, "cue": str, "rep": int},
+                            f"fault {number}")
+    return problems
+
+
+def _fields(document: dict, kinds: dict[str, type], where: str = "") -> list[str]:
+    """Each named field present with its kind (a float field takes any finite number)."""
+    prefix = f"{where}: " if where else ""
+    problems = []
+    for name, kind in kinds.items():
+        if name not in document:
+            problems.append(f"{prefix}'{name}' is missing")
+            continue
+        value = document[name]
+        if kind is float:
+            ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(
+                value)
+        elif kind is int:
+            ok = isinstance(value, int) and not isinstance(value, bool)
+        else:
+            ok = isinstance(value, kind)
+        if not ok:
+            problems.append(f"{prefix}'{name}' is not {_KIND_WORDS[kind]}")
+    return problems
+
+
+_KIND_WORDS = {str: "text", int: "a whole number", float: "a number", list: "a list",
+               dict: "an object"}
+
+
+def _is_iso_time(text: str) -> bool:
+    from datetime import datetime
+
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) >= 10
 
 
 def session_from_analysis(document: dict) -> dict:
@@ -70,7 +192,7 @@ def import_session(log: SessionLog, session: dict, *, profile: str,
     """Add one session (see `read_sessions_file`) to the log; None if it is already there."""
     if log.has_origin(session["origin"]):
         return None
-    with log.transaction():  # a session arrives whole or not at all
+    with log.transaction("importing the session"):  # whole or not at all
         session_id = log.start_session(
             profile=profile, exercise=session["exercise"], source=session["source"],
             source_name=session["source_name"], model=session["model"],
@@ -96,7 +218,7 @@ def export_document(sessions: list[LoggedSession]) -> dict:
         "ended": s.ended, "band": s.band, "target_sets": s.target_sets,
         "target_reps": s.target_reps, "origin": s.origin or f"{s.profile}|{s.started}|{s.id}",
         "sets": [{"number": st.number, "target_reps": st.target_reps,
-                  "reps": [rep_row(r) for r in st.reps],
+                  "reps": [rep_row(r, cues=cues_of(st.faults)) for r in st.reps],
                   "faults": [{"time_s": f.timestamp_ms / 1000, "fault": f.fault, "cue": f.cue,
                               "rep": f.rep_index} for f in st.faults]}
                  for st in s.sets],
@@ -147,9 +269,10 @@ def export_rows(sessions: list[LoggedSession]) -> list[dict[str, object]]:
                 "exercise": session.exercise, "source": session.source,
                 "source_name": session.source_name, "band": session.band or "",
                 "target": f"{session.target_sets}x{session.target_reps}"}
-        reps = [(s.number, r) for s in session.sets for r in s.reps]
+        reps = [(s, r) for s in session.sets for r in s.reps]
         if not reps:
             rows.append({**base, "set": "", "rep": ""})
-        for set_number, rep in reps:
-            rows.append({**base, "set": set_number, **rep_row(rep)})
+        for logged_set, rep in reps:
+            rows.append({**base, "set": logged_set.number,
+                         **rep_row(rep, cues=cues_of(logged_set.faults))})
     return rows

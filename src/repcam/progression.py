@@ -12,7 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from repcam.exercises.events import RepMetrics
+from repcam.exercises.faults import SHORT_HOLD
 from repcam.exercises.spec import ExerciseSpec
+from repcam.words import plural
 
 MAX_SETS = 3
 MIN_HOLDS_MET = 0.8  # at least 8 holds in 10 reach the target time
@@ -49,14 +51,15 @@ def judge_set(reps: Sequence[RepMetrics], spec: ExerciseSpec, target_reps: int) 
     count = counted_reps(reps, spec)
     timed = [r for r in reps if r.hold_target_ms > 0]
     holds_met = sum(r.hold_met for r in timed)
-    faulty = sum(bool(r.faults) for r in reps)
+    # A short hold is its own criterion (holds met): it is not counted again as a form fault.
+    faulty = sum(any(f != SHORT_HOLD for f in r.faults) for r in reps)
     reasons = []
     if count < target_reps and spec.per_side and reps:
-        reasons += [f"{target_reps - n} rep(s) short of {target_reps} on the {side}"
+        reasons += [f"{plural(target_reps - n, 'rep')} short of {target_reps} on the {side}"
                     for side, n in sorted(Counter(r.side for r in reps).items())
                     if n < target_reps]
     elif count < target_reps:
-        reasons.append(f"{target_reps - count} rep(s) short of {target_reps}")
+        reasons.append(f"{plural(target_reps - count, 'rep')} short of {target_reps}")
     if timed and holds_met < MIN_HOLDS_MET * len(timed):
         reasons.append(f"holds met in {holds_met} of {len(timed)} reps "
                        f"(target {spec.hold_ms / 1000:g} s)")
@@ -124,8 +127,10 @@ def advise(spec: ExerciseSpec, history: Sequence[SessionRecord]) -> Advice:
     """Replay the sessions of `spec` in order through its dose ladder; say what comes next."""
     steps, level, band = ladder(spec), 0, None
     reason = f"Start with {steps[0]}, the programme's first dose."
-    for record in sorted((r for r in history if r.exercise == spec.name),
-                         key=lambda r: r.started):
+    # A session in which nothing was counted (nobody in view, stopped at once) says nothing
+    # about the person's strength: it never moves the plan.
+    done = (r for r in history if r.exercise == spec.name and any(r.set_reps))
+    for record in sorted(done, key=lambda r: r.started):
         if record.band and band and record.band != band:
             achieved = max((counted_reps(reps, spec) for reps in record.set_reps), default=0)
             steps, level = ladder(spec, max(NEW_BAND_MIN_REPS, achieved)), 0
@@ -135,7 +140,7 @@ def advise(spec: ExerciseSpec, history: Sequence[SessionRecord]) -> Advice:
             continue
         band = record.band or band
         dose = steps[min(level, len(steps) - 1)]
-        verdicts = [judge_set(reps, spec, dose.reps) for reps in record.set_reps]
+        verdicts = [judge_set(reps, spec, dose.reps) for reps in record.set_reps if reps]
         well = sum(v.done_well for v in verdicts)
         done = sum(v.reps for v in verdicts)
         if well >= dose.sets:

@@ -99,7 +99,8 @@ def analyse_recording(
         track = load_or_extract(video, model_path, people=people, analysis_fps=analysis_fps,
                                 on_frame=on_frame)
         result = _flag_truncation(
-            analyse_track(track, spec, side=side, target_reps=target_reps), source.info)
+            analyse_track(track, spec, side=side, target_reps=target_reps), source.info,
+            analysis_fps)
         document = _document(result, source.info, model_path.name, outputs={})
         return RecordedAnalysis(result, source.info, document, {}, None)
     key = video_key(video, model_path, people, analysis_fps)
@@ -136,7 +137,7 @@ def analyse_recording(
         elif cached is not None and out_dir is not None:
             store(cached, *local_cache)
         result = _flag_truncation(analysis.result(str(video), _detection_rate(poses)),
-                                  source.info)
+                                  source.info, analysis_fps)
         document = _document(result, source.info, model_path.name, decoded=decoded,
                              outputs={name: name for name in OUTPUT_FILES})
         outputs = {}
@@ -168,12 +169,18 @@ def _poses(source: VideoFileSource, cached: LandmarkTrack | None, model_path: Pa
 TRUNCATED_SHARE = 0.9  # readable for less than this share of the announced length: damaged
 
 
-def _flag_truncation(result: AnalysisResult, info: SourceInfo) -> AnalysisResult:
+def _flag_truncation(result: AnalysisResult, info: SourceInfo,
+                     analysis_fps: float) -> AnalysisResult:
+    """A file that stops well before the length its container announces is damaged. The
+    last pose analysed is up to one analysis interval before the end of an intact file, which
+    matters for clips of a second or less."""
     announced_s = (info.frame_count or 0) / info.fps
-    if result.problem is not None or result.duration_s >= TRUNCATED_SHARE * announced_s:
+    step_s = max(1.0 / info.fps, 1.0 / analysis_fps if analysis_fps > 0 else 0.0)
+    readable_s = result.duration_s + step_s
+    if result.problem is not None or readable_s >= TRUNCATED_SHARE * announced_s:
         return result
     return dataclasses.replace(result, problem=Problem(
-        "truncated", f"The recording ends early, at {result.duration_s:.1f} s of the "
+        "truncated", f"The recording ends early, at {readable_s:.1f} s of the "
         f"{announced_s:.1f} s it announces (the file is cut short or damaged). Copy the "
         "original file again."))
 

@@ -18,6 +18,7 @@ from repcam.exercises.events import (
     RepCompleted,
     RepMetrics,
     RepStarted,
+    RepWithdrawn,
     TopReached,
 )
 
@@ -54,6 +55,8 @@ class Scoreboard:
                 self.hold_ms, self.holding, self.last_rep = 0.0, False, None
             case TopReached(side=side):
                 self.counts_by_side[side] = self.counts_by_side.get(side, 0) + 1
+            case RepWithdrawn(side=side):
+                self.counts_by_side[side] = self.counts_by_side.get(side, 1) - 1
             case HoldProgress(held_ms=held, target_ms=target):
                 self.hold_ms, self.hold_target_ms, self.holding = held, target, True
             case HoldCompleted(held_ms=held):

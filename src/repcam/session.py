@@ -72,5 +72,5 @@ class ExerciseSession:
                                         (pose.width_px, pose.height_px))
         return angles, self.analyser.update(angles)
 
-    def finish(self, timestamp_ms: float) -> list[Event]:
-        return self.analyser.finish(timestamp_ms)
+    def finish(self, timestamp_ms: float, *, source_ended: bool = True) -> list[Event]:
+        return self.analyser.finish(timestamp_ms, source_ended=source_ended)

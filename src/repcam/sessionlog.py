@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,12 +20,14 @@ from pathlib import Path
 
 import platformdirs
 
-from repcam.errors import RepcamError
+from repcam.errors import SessionLogError
 from repcam.exercises.events import FaultDetected, RepMetrics
 from repcam.progression import SessionRecord
 
 SCHEMA_VERSION = 1
 SQLITE_HEADER = b"SQLite format 3\x00"
+APPLICATION_ID = 0x72706361  # "rpca": marks an SQLite file as a repcam log
+REPCAM_TABLES = frozenset({"profiles", "sessions", "sets", "reps", "faults"})
 DEFAULT_PROFILE = "me"
 
 # Each entry upgrades the schema by one version; never edit one that has shipped.
@@ -89,12 +92,6 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 
-class SessionLogError(RepcamError):
-    """The session log cannot be read or written."""
-
-    exit_code = 6
-
-
 def default_db_path() -> Path:
     override = os.environ.get("REPCAM_DB")
     if override:
@@ -136,12 +133,19 @@ class LoggedSession:
 
 
 class SessionLog:
-    """The log file, opened for one command. Use as a context manager."""
+    """The log file, opened for one command. Use as a context manager.
 
-    def __init__(self, path: Path | None = None, *, busy_timeout_s: float = 5.0) -> None:
+    `read_only` (history, progress, export) changes nothing: a log that does not exist yet
+    is read as empty and is not created, and the journal mode is left as it is.
+    """
+
+    def __init__(self, path: Path | None = None, *, busy_timeout_s: float = 5.0,
+                 read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else default_db_path()
         self.busy_timeout_s = busy_timeout_s  # how long to wait for another writer
+        self.read_only = read_only
         self._db: sqlite3.Connection | None = None
+        self._empty = False  # read-only and nothing logged yet: every read is empty
 
     # -- opening ---------------------------------------------------------------------------
     def __enter__(self) -> SessionLog:
@@ -152,12 +156,12 @@ class SessionLog:
         self.close()
 
     def open(self) -> None:
+        if self.read_only and not self.path.exists():
+            self._empty = True
+            return
         self._refuse_foreign_file()
-        with self._guard("open"):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            # Autocommit: every statement is its own durable transaction unless grouped.
-            self._db = sqlite3.connect(self.path, timeout=self.busy_timeout_s,
-                                       isolation_level=None)
+        with self._guard("opening the log"):
+            self._db = self._connect()
             self._db.row_factory = sqlite3.Row
             self._db.execute("PRAGMA foreign_keys = ON")
             version = self._db.execute("PRAGMA user_version").fetchone()[0]
@@ -167,14 +171,29 @@ class SessionLog:
                     f"{version}, this one knows {SCHEMA_VERSION}). It was left untouched.",
                     hint="Upgrade repcam (pip install -U repcam), or pass --db to use another "
                     "log.")
-            self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.execute("PRAGMA synchronous = FULL")  # a committed rep survives power loss
+            self._refuse_foreign_schema(version)
             if self._db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 raise sqlite3.DatabaseError("quick_check failed")
+            if self.read_only:
+                self._empty = version == 0
+                return
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = FULL")  # a committed rep survives power loss
             self._migrate(version)
+
+    def _connect(self) -> sqlite3.Connection:
+        # Autocommit: every statement is its own durable transaction unless grouped.
+        if self.read_only:
+            return sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
+                                   timeout=self.busy_timeout_s, isolation_level=None)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        return sqlite3.connect(self.path, timeout=self.busy_timeout_s, isolation_level=None)
 
     def _refuse_foreign_file(self) -> None:
         """Anything at the path that is not an SQLite file is somebody's data: never touch it."""
+        if self.path.is_dir():
+            raise SessionLogError(f"The session log {self.path} is a folder.",
+                                  hint="Pass --db with a file name, such as sessions.db.")
         if not self.path.exists() or self.path.stat().st_size == 0:
             return
         try:
@@ -185,6 +204,22 @@ class SessionLog:
                                   hint="Check its permissions, or pass --db.") from None
         if header != SQLITE_HEADER:
             raise self._damaged()
+
+    def _refuse_foreign_schema(self, version: int) -> None:
+        """Another application's SQLite file (its own tables, or its own application id) is
+        refused before anything is written to it."""
+        assert self._db is not None
+        application_id = self._db.execute("PRAGMA application_id").fetchone()[0]
+        names = {row[0] for row in self._db.execute(
+            "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")}
+        ours = application_id in (0, APPLICATION_ID) and (
+            names >= REPCAM_TABLES if version else not names)
+        if not ours:
+            raise SessionLogError(
+                f"{self.path} is an SQLite database of another application, not a repcam "
+                "session log; it was left untouched.",
+                hint="Pass --db with a new file name (or leave --db out to use repcam's own "
+                "log).")
 
     def _damaged(self) -> SessionLogError:
         return SessionLogError(
@@ -200,7 +235,8 @@ class SessionLog:
             script = MIGRATIONS[target - 1]
             try:
                 self._db.executescript(
-                    f"BEGIN IMMEDIATE; {script}; PRAGMA user_version = {target}; COMMIT;")
+                    f"BEGIN IMMEDIATE; {script}; PRAGMA user_version = {target}; "
+                    f"PRAGMA application_id = {APPLICATION_ID}; COMMIT;")
             except sqlite3.Error:
                 if self._db.in_transaction:
                     self._db.execute("ROLLBACK")
@@ -212,15 +248,16 @@ class SessionLog:
             self._db = None
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
-        assert self._db is not None
-        self._db.execute("BEGIN IMMEDIATE")
+    def transaction(self, action: str) -> Iterator[None]:
+        """Everything inside is stored whole or not at all."""
+        self._execute(action, "BEGIN IMMEDIATE")
         try:
             yield
         except BaseException:
-            self._db.execute("ROLLBACK")
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute("ROLLBACK")
             raise
-        self._db.execute("COMMIT")
+        self._execute(action, "COMMIT")
 
     @contextlib.contextmanager
     def _guard(self, action: str) -> Iterator[None]:
@@ -232,7 +269,7 @@ class SessionLog:
         except sqlite3.OperationalError as error:
             raise self._operational(error, action) from None
         except sqlite3.IntegrityError as error:  # the data, not the file, is at fault
-            raise SessionLogError(f"The session log {self.path} refused this {action} "
+            raise SessionLogError(f"The session log {self.path} refused {action} "
                                   f"({error}); nothing stored before is affected.") from None
         except sqlite3.DatabaseError:
             raise self._damaged() from None
@@ -243,23 +280,35 @@ class SessionLog:
 
     def _operational(self, error: sqlite3.OperationalError, action: str) -> SessionLogError:
         text = str(error).lower()
+        kept = "Everything saved before is intact."
         if "locked" in text or "busy" in text:
             return SessionLogError(
-                f"The session log {self.path} is busy: another repcam is writing to it.",
+                f"The session log {self.path} is busy: another repcam is writing to it, so "
+                f"{action} did not happen.",
                 hint="Wait for it to finish, or close the other repcam, and try again.")
         if "readonly" in text or "read-only" in text:
-            return SessionLogError(f"The session log {self.path} is read-only; nothing was "
-                                   f"saved by this {action}.",
+            return SessionLogError(f"The session log {self.path} is read-only: {action} "
+                                   f"failed. {kept}",
                                    hint="Make the file and its folder writable, or pass --db.")
-        if "full" in text:
-            return SessionLogError(f"The disk holding {self.path} is full: this {action} was "
-                                   "not saved (everything saved before is intact).",
-                                   hint="Free some disk space and try again.")
+        if "full" in text or ("disk i/o" in text and self._disk_full()):
+            return SessionLogError(f"The disk holding {self.path} is full: {action} failed. "
+                                   f"{kept}", hint="Free some disk space and try again.")
+        if "disk i/o" in text:
+            return SessionLogError(f"The disk holding {self.path} could not be read or written "
+                                   f"({error}): {action} failed.",
+                                   hint="Check the disk (or the network share), then try again.")
         if "unable to open" in text:
             return SessionLogError(f"The session log {self.path} could not be opened.",
                                    hint="Check the folder exists and is writable, or pass "
                                    "--db.")
-        return SessionLogError(f"The session log {self.path} failed during {action}: {error}.")
+        return SessionLogError(f"The session log {self.path} failed while {action}: {error}.")
+
+    def _disk_full(self) -> bool:
+        folder = self.path.parent if self.path.parent.exists() else Path.cwd()
+        try:
+            return shutil.disk_usage(folder).free < 1 << 20
+        except OSError:
+            return False
 
     def _execute(self, action: str, sql: str, params: tuple = ()) -> sqlite3.Cursor:
         if self._db is None:
@@ -267,11 +316,15 @@ class SessionLog:
         with self._guard(action):
             return self._db.execute(sql, params)
 
+    def _read(self, sql: str, params: tuple = ()) -> sqlite3.Cursor:
+        return self._execute("reading the log", sql, params)
+
     # -- writing ---------------------------------------------------------------------------
     def profile_id(self, name: str) -> int:
-        self._execute("profile", "INSERT OR IGNORE INTO profiles (name, created) VALUES (?, ?)",
+        self._execute("adding the profile",
+                      "INSERT OR IGNORE INTO profiles (name, created) VALUES (?, ?)",
                       (name, now_iso()))
-        return self._execute("profile", "SELECT id FROM profiles WHERE name = ?",
+        return self._execute("reading the profile", "SELECT id FROM profiles WHERE name = ?",
                              (name,)).fetchone()[0]
 
     def start_session(self, *, profile: str, exercise: str, source: str, source_name: str,
@@ -279,7 +332,7 @@ class SessionLog:
                       started: str | None = None, origin: str | None = None) -> int:
         profile_id = self.profile_id(profile)
         cursor = self._execute(
-            "session",
+            "starting the session",
             "INSERT INTO sessions (profile_id, exercise, source, source_name, model, band, "
             "target_sets, target_reps, started, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (profile_id, exercise, source, source_name, model, band, target_sets, target_reps,
@@ -288,14 +341,14 @@ class SessionLog:
 
     def start_set(self, session_id: int, number: int, target_reps: int) -> int:
         cursor = self._execute(
-            "set", "INSERT INTO sets (session_id, number, target_reps, started) "
+            f"starting set {number}", "INSERT INTO sets (session_id, number, target_reps, started) "
             "VALUES (?, ?, ?, ?)", (session_id, number, target_reps, now_iso()))
         return int(cursor.lastrowid)
 
     def add_rep(self, set_id: int, rep: RepMetrics, number: int | None = None) -> None:
         """Committed on return: this rep is safe from here on."""
         self._execute(
-            "rep",
+            f"saving rep {number or rep.index}",
             "INSERT INTO reps (set_id, number, side, signal, start_s, end_s, start_deg, "
             "peak_deg, hold_s, hold_target_s, lift_s, lower_s, faults, extras) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -305,29 +358,36 @@ class SessionLog:
              ";".join(rep.faults), json.dumps(rep.extras)))
 
     def add_fault(self, set_id: int, fault: FaultDetected) -> None:
-        self._execute("fault", "INSERT INTO faults (set_id, rep_number, time_s, fault, cue) "
+        self._execute(f"saving a fault of rep {fault.rep_index}",
+                      "INSERT INTO faults (set_id, rep_number, time_s, fault, cue) "
                       "VALUES (?, ?, ?, ?, ?)",
                       (set_id, fault.rep_index, fault.timestamp_ms / 1000, fault.fault,
                        fault.cue))
 
     def end_set(self, set_id: int) -> None:
-        self._execute("set", "UPDATE sets SET ended = ? WHERE id = ?", (now_iso(), set_id))
+        self._execute("closing the set (its reps are saved)",
+                      "UPDATE sets SET ended = ? WHERE id = ?", (now_iso(), set_id))
 
     def end_session(self, session_id: int) -> None:
-        self._execute("session", "UPDATE sessions SET ended = ? WHERE id = ?",
+        self._execute("closing the session (its reps are saved)",
+                      "UPDATE sessions SET ended = ? WHERE id = ?",
                       (now_iso(), session_id))
 
     def has_origin(self, origin: str) -> bool:
-        return self._execute("import", "SELECT 1 FROM sessions WHERE origin = ?",
+        return self._read("SELECT 1 FROM sessions WHERE origin = ?",
                              (origin,)).fetchone() is not None
 
     # -- reading ---------------------------------------------------------------------------
     def profiles(self) -> list[str]:
-        rows = self._execute("read", "SELECT name FROM profiles ORDER BY name").fetchall()
+        if self._empty:
+            return []
+        rows = self._read("SELECT name FROM profiles ORDER BY name").fetchall()
         return [row[0] for row in rows]
 
     def sessions(self, *, profile: str | None = None, exercise: str | None = None,
                  since: str | None = None) -> list[LoggedSession]:
+        if self._empty:
+            return []
         query = ("SELECT s.*, p.name AS profile FROM sessions s JOIN profiles p "
                  "ON p.id = s.profile_id WHERE 1=1")
         params: list[object] = []
@@ -336,13 +396,13 @@ class SessionLog:
             if value is not None:
                 query += f" AND {clause}"
                 params.append(value)
-        rows = self._execute("read", query + " ORDER BY s.started, s.id",
+        rows = self._read(query + " ORDER BY s.started, s.id",
                              tuple(params)).fetchall()
         return [self._session(row) for row in rows]
 
     def _session(self, row: sqlite3.Row) -> LoggedSession:
-        sets = tuple(self._set(s) for s in self._execute(
-            "read", "SELECT * FROM sets WHERE session_id = ? ORDER BY number",
+        sets = tuple(self._set(s) for s in self._read(
+            "SELECT * FROM sets WHERE session_id = ? ORDER BY number",
             (row["id"],)).fetchall())
         return LoggedSession(row["id"], row["profile"], row["exercise"], row["source"],
                              row["source_name"], row["model"], row["band"], row["target_sets"],
@@ -350,11 +410,11 @@ class SessionLog:
                              sets)
 
     def _set(self, row: sqlite3.Row) -> LoggedSet:
-        reps = tuple(_rep(r) for r in self._execute(
-            "read", "SELECT * FROM reps WHERE set_id = ? ORDER BY number",
+        reps = tuple(_rep(r) for r in self._read(
+            "SELECT * FROM reps WHERE set_id = ? ORDER BY number",
             (row["id"],)).fetchall())
         faults = tuple(FaultDetected(f["time_s"] * 1000, f["fault"], f["cue"], f["rep_number"])
-                       for f in self._execute("read", "SELECT * FROM faults WHERE set_id = ? "
+                       for f in self._read("SELECT * FROM faults WHERE set_id = ? "
                                               "ORDER BY time_s", (row["id"],)).fetchall())
         return LoggedSet(row["number"], row["target_reps"], reps, faults)
 

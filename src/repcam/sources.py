@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import queue
+import stat
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -20,7 +21,7 @@ from typing import TypeVar
 import cv2
 import numpy as np
 
-from repcam.errors import InputError
+from repcam.errors import CameraError, InputError
 
 T = TypeVar("T")
 
@@ -42,19 +43,69 @@ class SourceInfo:
     frame_count: int | None  # None for live sources
 
 
+IMAGE_SIGNATURES = ((b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG photo"),
+                    (b"GIF8", "a GIF image"), (b"BM", "a bitmap image"),
+                    (b"II*\x00", "a TIFF image"), (b"MM\x00*", "a TIFF image"))
+OPEN_TIMEOUT_S = 30.0  # a stream that has not answered by then is reported, not waited for
+
+
+def check_video_file(path: Path) -> None:
+    """A sentence for everything that is not a readable video file, before OpenCV sees it (a
+    pipe would hang it, an image would pass for a one-frame video)."""
+    if not str(path).strip():
+        raise InputError("No video was given.", hint="Give the path of a recording.")
+    if not path.exists():
+        raise InputError(f"No such file: {path}.", hint="Check the path and try again.")
+    if path.is_dir():
+        raise InputError(f"{path} is a folder, not a video file.")
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"{path} is not a file but a pipe, socket or device.",
+                         hint="Save the recording to a file first.")
+    if info.st_size == 0:
+        raise InputError(f"{path} is empty (0 bytes).", hint="Copy or record the video again.")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(16)
+    except OSError as error:
+        raise InputError(f"{path} cannot be read ({error.strerror}).") from None
+    for signature, kind in IMAGE_SIGNATURES:
+        if head.startswith(signature) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
+            kind = kind if head.startswith(signature) else "a WebP image"
+            raise InputError(f"{path} is {kind}, not a video.",
+                             hint="Film the exercise as a video (.mp4, .mov...).")
+
+
+def open_capture(target: str | int, *, timeout_s: float | None = None):
+    """`cv2.VideoCapture(target)` and its first frame, opened in a helper thread so that
+    Ctrl-C still works while a slow file system or stream keeps OpenCV waiting. Returns
+    (capture, first frame or None), or None when it gave nothing within `timeout_s`."""
+    opened: list = []
+
+    def work() -> None:
+        capture = cv2.VideoCapture(target)
+        ok, first = capture.read() if capture.isOpened() else (False, None)
+        opened.append((capture, first if ok else None))
+
+    helper = threading.Thread(target=work, daemon=True, name="repcam-open")
+    helper.start()
+    deadline = None if timeout_s is None else time.monotonic() + timeout_s
+    while helper.is_alive():
+        helper.join(0.1)  # a KeyboardInterrupt is raised here, between the waits
+        if deadline is not None and time.monotonic() > deadline:
+            return None
+    return opened[0]
+
+
 class VideoFileSource:
     """Every frame of a video file, timestamped by the container."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        if not self.path.exists():
-            raise InputError(f"No such file: {self.path}.", hint="Check the path and try again.")
-        if self.path.is_dir():
-            raise InputError(f"{self.path} is a folder, not a video file.")
-        capture = cv2.VideoCapture(str(self.path))
+        check_video_file(self.path)
+        capture, first = open_capture(str(self.path))
         opened = capture.isOpened()
-        ok, first = capture.read() if opened else (False, None)
-        if not ok or first is None:
+        if first is None:
             capture.release()
             if opened:
                 raise InputError(f"{self.path} has no frames (an empty or broken recording).",
@@ -114,16 +165,22 @@ class LiveSource:
                  list_cameras: bool = True) -> None:
         self.spec = spec if paced else _parse_camera(str(spec) if isinstance(spec, Path)
                                                         else spec)
-        self.paced = paced
-        self._capture = cv2.VideoCapture(str(self.spec) if paced else self.spec)
-        if not self._capture.isOpened():
-            self._capture.release()
-            raise InputError(f"Camera {self.spec!r} could not be opened.",
-                             hint=_camera_hint() if list_cameras else "")
-        ok, first = self._capture.read()
-        if not ok:
-            self._capture.release()
-            raise InputError(f"Camera {self.spec!r} opened but gave no picture.")
+        self.finished = False  # the source reached its end (a file, a recorded stream)
+        self._local_file = paced
+        opened = open_capture(str(self.spec) if paced else self.spec,
+                              timeout_s=None if paced else OPEN_TIMEOUT_S)
+        if opened is None or opened[1] is None:
+            if opened is not None:
+                opened[0].release()
+            raise _not_opened(self.spec, answered=opened is not None,
+                              list_cameras=list_cameras)
+        self._capture, first = opened
+        # A stream with a known length is a recording served over the network: it plays at
+        # its own pace like a file, and its end is the end of the set, not a dropped camera
+        # to reconnect (that would play it again).
+        self._length = int(self._capture.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
+        self.paced = paced or (isinstance(self.spec, str) and "://" in self.spec
+                               and self._length > 0)
         height, width = first.shape[:2]
         fps = self._capture.get(cv2.CAP_PROP_FPS)
         self.info = SourceInfo(str(self.spec), width, height, fps if 0 < fps < 240 else 30.0, None)
@@ -149,6 +206,7 @@ class LiveSource:
             now = time.monotonic()
             with self._condition:
                 if not ok:
+                    self.finished = self._local_file or self._at_end()
                     self._ended = True
                     self._condition.notify_all()
                     return
@@ -183,6 +241,24 @@ class LiveSource:
         self._capture.release()
 
 
+    def _at_end(self) -> bool:
+        if self._length <= 0:  # a live camera or stream: no end is known
+            return False
+        position = self._capture.get(cv2.CAP_PROP_POS_FRAMES)
+        return position >= self._length - 2
+
+
+def _not_opened(spec: str | int, *, answered: bool, list_cameras: bool) -> CameraError:
+    if isinstance(spec, str) and "://" in spec:
+        problem = "could not be opened" if answered else (
+            f"did not answer within {OPEN_TIMEOUT_S:.0f} s")
+        return CameraError(f"The stream {spec} {problem}.",
+                           hint="Check the address, and that the camera or server is "
+                           "streaming (a browser can test an http:// address).")
+    return CameraError(f"Camera {spec!r} could not be opened.",
+                       hint=_camera_hint() if list_cameras else "")
+
+
 def _camera_hint() -> str:
     working = [i for i in range(4) if _opens(i)]
     if working:
@@ -199,9 +275,15 @@ def _opens(index: int) -> bool:
 
 
 def open_source(spec: str | int | Path, *, as_camera: bool = False):
-    """A file path (read fully, or played like a camera), a camera index or a stream URL."""
+    """A file path (read fully, or played like a camera), a camera index, a device such as
+    /dev/video0, or a stream URL."""
     text = str(spec)
-    if isinstance(spec, int) or text.isdigit() or "://" in text:
+    if not text.strip():
+        raise InputError("No camera or video was given.",
+                         hint="Give a camera number (0, 1...), a stream URL or a video file.")
+    device = Path(text)
+    if isinstance(spec, int) or text.isdigit() or "://" in text or (
+            device.exists() and stat.S_ISCHR(device.stat().st_mode)):
         return LiveSource(spec if isinstance(spec, int) else text)
     file = VideoFileSource(text)  # checks the file, with a clear message if it is no video
     return LiveSource(file.path, paced=True) if as_camera else file

@@ -9,8 +9,8 @@ import typer
 
 from repcam import __version__
 from repcam.cli import analyse_cmd, live_cmd, log_cmd, models_cmd, pose_cmd, render_cmd
-from repcam.cli.console import console, fail
-from repcam.errors import RepcamError
+from repcam.cli.console import console, report_problem
+from repcam.cli.signals import stop_signals_raise
 
 app = typer.Typer(
     name="repcam",
@@ -19,6 +19,8 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    # Plain help: flags without a type tag, lines that wrap in any terminal.
+    rich_markup_mode=None,
 )
 app.add_typer(models_cmd.app, name="models")
 pose_cmd.register(app)
@@ -44,22 +46,16 @@ def _main(
 
 
 def main() -> None:
-    """Entry point: a RepcamError becomes one clear sentence and a non-zero exit."""
-    try:
-        app(standalone_mode=False)
-    except RepcamError as error:
-        fail(error)
-    except KeyboardInterrupt:
-        console.print("Stopped.")
-        sys.exit(130)
-    except typer.Exit as done:
-        sys.exit(done.exit_code)
-    except typer.Abort:
-        sys.exit(1)
-    except Exception as error:  # click usage errors arrive here in non-standalone mode
-        import click
+    """Entry point of the console script."""
+    sys.exit(run(sys.argv[1:]))
 
-        if isinstance(error, click.ClickException):
-            error.show()
-            sys.exit(error.exit_code)
-        raise
+
+def run(args: list[str]) -> int:
+    """Run one command; every way it can end becomes an exit code of `errors.EXIT_CODES`,
+    with one sentence for anything but success (never a traceback on screen)."""
+    with stop_signals_raise():
+        try:
+            code = app(args=args, prog_name="repcam", standalone_mode=False)
+        except BaseException as problem:
+            return report_problem(problem)
+    return code if isinstance(code, int) else 0

@@ -12,18 +12,27 @@ import typer
 from rich.table import Table
 
 from repcam.cli.console import console, err_console, provision_model
-from repcam.cli.log_cmd import DbOption, ProfileOption
-from repcam.cli.pose_cmd import ModelOption
+from repcam.cli.options import (
+    DbOption,
+    ModelOption,
+    ProfileOption,
+    Side,
+    checked_folder,
+    exercise_named,
+)
+from repcam.errors import InputError
 from repcam.exercises.registry import EXERCISES
 from repcam.exercises.spec import ExerciseSpec, unit_of
 from repcam.kinematics import DEGREES, UNIT_SYMBOLS
 from repcam.models.catalog import DEFAULT_VARIANT
+from repcam.words import plural
 
 AUTO = "auto"
+MIN_DETECTION_TO_RECOGNISE = 0.2  # a person in fewer frames: a blank wall, a false detection
 VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".mpg", ".mpeg"})
 ExerciseName = typer.Option(
     "--exercise", "-e", help=f"'{AUTO}' to recognise it, or one of: {', '.join(EXERCISES)}.",
-    show_default=False,
+    show_default=False, metavar="NAME",
 )
 
 
@@ -32,14 +41,18 @@ def register(app: typer.Typer) -> None:
 
 
 def analyse(
-    videos: Annotated[list[Path], typer.Argument(help="Recorded videos, or folders of them.")],
+    videos: Annotated[list[Path], typer.Argument(help="Recorded videos, or folders of them.",
+                                                 show_default=False, metavar="VIDEO")],
     exercise: Annotated[str, ExerciseName],
     out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="Write annotated.mp4, reps.csv, session.json and report.html "
-        "here (one sub-folder per video when there are several).")] = None,
-    stage: Annotated[int | None, typer.Option(help="Ball curls: stage 1, 2 or 3.")] = None,
-    side: Annotated[str | None, typer.Option(help="left or right: the working leg.")] = None,
-    reps: Annotated[int | None, typer.Option(help="Target reps of the set.")] = None,
+        "--out", "-o", metavar="DIR", help="Write annotated.mp4, reps.csv, session.json and "
+        "report.html here (one sub-folder per video when there are several).")] = None,
+    stage: Annotated[int | None, typer.Option(min=1, max=3,
+                                              help="Ball curls: stage 1, 2 or 3.")] = None,
+    side: Annotated[Side | None, typer.Option(case_sensitive=False,
+                                              help="The working leg.")] = None,
+    reps: Annotated[int | None, typer.Option(min=1, max=100,
+                                             help="Target reps of the set.")] = None,
     model: ModelOption = DEFAULT_VARIANT,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
     log: Annotated[bool, typer.Option(
@@ -49,41 +62,39 @@ def analyse(
     db: DbOption = None,
 ) -> None:
     """Count reps, time holds and list form faults in recorded videos."""
-    from repcam.errors import InputError
-    from repcam.exercises.registry import UnknownExercise, get_exercise
+    from repcam.errors import RepcamError
 
-    if side not in (None, "left", "right"):
-        raise InputError(f"--side must be left or right, not '{side}'.")
-    try:
-        spec = None if exercise == AUTO else get_exercise(exercise, stage)
-    except UnknownExercise as error:
-        raise InputError(str(error)) from None
+    if stage is not None and exercise.strip().lower() != "ball-curl":
+        raise InputError("--stage is for the ball curl (-e ball-curl --stage 1, 2 or 3).")
+    spec = None if exercise.strip().lower() == AUTO else exercise_named(exercise, stage)
+    if out is not None:
+        checked_folder(out)
     files = expand_videos(videos)
     one_folder_each = len(files) > 1 or any(path.is_dir() for path in videos)
     model_path = provision_model(model)
-    failures = []
+    failures: list[RepcamError] = []
     for video in files:
         target = out / video.stem if out is not None and one_folder_each else out
         try:
-            recorded = analyse_one(video, spec, side, reps, model_path, target, as_json)
-            if log and recorded is not None:
+            recorded = analyse_one(video, spec, side.value if side else None, reps, model_path,
+                                   target, as_json)
+            if log:
                 log_recording(recorded.document, db, profile, band)
-        except Exception as error:
-            from repcam.errors import RepcamError
-
-            if not isinstance(error, RepcamError) or len(files) == 1:
+        except RepcamError as error:
+            if len(files) == 1:
                 raise
-            err_console.print(f"[bold red]{video.name}:[/] {error}", highlight=False)
+            message = str(error).removeprefix(f"{video.name}: ")
+            named = "" if video.name in message else f"[bold red]{video.name}:[/] "
+            err_console.print(f"{named}{message}", highlight=False)
             failures.append(error)
     if failures:
-        raise failures[0].__class__(f"{len(failures)} of {len(files)} videos had a problem "
-                                    "(see above).")
+        worst = max(failures, key=lambda e: e.exit_code)
+        raise worst.__class__(f"{len(failures)} of {len(files)} videos had a problem (see "
+                              "above); the others were analysed.")
 
 
 def expand_videos(paths: list[Path]) -> list[Path]:
     """Files as given; folders become the videos inside them, in name order."""
-    from repcam.errors import InputError
-
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -138,11 +149,16 @@ def analyse_one(video: Path, spec: ExerciseSpec | None, side: str | None, reps: 
 
 def recognise_or_ask(video: Path, model_path: Path, frame_count: int | None):
     from repcam.analysis import load_or_extract
-    from repcam.errors import InputError
+    from repcam.errors import NoPersonError
     from repcam.recognise import recognise
 
     with pose_progress(video, frame_count, None, quiet=False) as on_frame:
         track = load_or_extract(video, model_path, on_frame=on_frame)
+    if track.detection_rate < MIN_DETECTION_TO_RECOGNISE:
+        raise NoPersonError(
+            f"Nobody was found in {video.name} (a person was seen in only "
+            f"{track.detection_rate:.0%} of the frames), so its exercise cannot be told.",
+            hint="Film the whole body, side-on, in good light, 2-3 m from the camera.")
     recognition = recognise(track)
     best = recognition.best
     alike = f" (or {', '.join(recognition.look_alikes)}: it moves the same)" \
@@ -186,12 +202,13 @@ EXTRA_COLUMNS = {"break_angle_deg": ("break °", 1.0), "controlled_ms": ("contro
 
 
 def print_result(result, spec) -> None:
-    table = Table(title=f"{result.title}: {result.source}", title_justify="left")
     extras = [k for k in EXTRA_COLUMNS if any(k in r.extras for r in result.reps)]
     unit = UNIT_SYMBOLS[unit_of(result.reps[0].signal) if result.reps else DEGREES].strip()
     columns = ["rep", "side", "start s", f"ROM {unit}", f"peak {unit}", "hold s",
                f"{spec.out_label} s",
                f"{spec.back_label} s", *(EXTRA_COLUMNS[k][0] for k in extras), "faults"]
+    cues = fault_cues(result)
+    table = Table()
     for column in columns:
         table.add_column(column, justify="left" if column in ("side", "faults") else "right")
     for rep in result.reps:
@@ -202,23 +219,26 @@ def print_result(result, spec) -> None:
         table.add_row(str(rep.index), rep.side, f"{rep.start_ms / 1000:.1f}",
                       f"{rep.rom_deg:.0f}", f"{rep.peak_deg:.0f}", hold,
                       f"{rep.lift_ms / 1000:.1f}", f"{rep.lower_ms / 1000:.1f}", *extra_cells,
-                      ", ".join(rep.faults))
+                      "; ".join(cues.get(f, f) for f in rep.faults))
+    console.print(f"[bold]{result.title}[/]: {result.source}", highlight=False)
     if result.reps:
         console.print(table)
     else:
-        console.print(f"{result.title}: {result.source}: no rep was counted.", highlight=False)
+        console.print("No rep was counted.", highlight=False)
     sides = ", ".join(f"{s} {n}" for s, n in result.counts_by_side.items() if n)
     partial = sum(f.fault == "partial" for f in result.faults)
     console.print(
-        f"[bold]{result.count} reps[/] ({sides or 'none'})"
-        + (f", {partial} half-rep(s) not counted" if partial else "")
+        f"[bold]{plural(result.count, 'rep')}[/] ({sides or 'none'})"
+        + (f", {plural(partial, 'half-rep')} not counted" if partial else "")
         + f"; {result.duration_s:.1f} s of video, person found in "
         f"{result.detection_rate:.0%} of frames, {result.view} view.",
         highlight=False,
     )
     console.print(f"Dosage: {result.verdict.sentence()}", highlight=False)
-    cues = {f.fault: f.cue for f in result.faults}
-    for fault, cue in cues.items():
-        console.print(f"  {fault}: \"{cue}\"", highlight=False)
     for warning in result.warnings:
         console.print(f"[yellow]Note:[/] {warning}", highlight=False)
+
+
+def fault_cues(result) -> dict[str, str]:
+    """Each fault of the set in the words said to the person."""
+    return {f.fault: f.cue for f in result.faults}

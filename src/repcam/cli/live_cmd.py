@@ -10,21 +10,31 @@ from typing import Annotated
 import typer
 
 from repcam.cli.console import console, err_console, provision_model
-from repcam.cli.log_cmd import DbOption, ProfileOption
-from repcam.cli.pose_cmd import ModelOption
+from repcam.cli.options import (
+    DbOption,
+    LiveSide,
+    ModelOption,
+    ProfileOption,
+    checked_output,
+    exercise_named,
+)
 from repcam.exercises.registry import EXERCISES
 from repcam.models.catalog import DEFAULT_VARIANT
+from repcam.words import plural
 
 Camera = Annotated[str, typer.Option(
     "--camera", "-c", help="A camera index (0, 1...), a stream URL, or a video file played "
     "as a camera.")]
-Reps = Annotated[int | None, typer.Option(help="Reps per set (default: from your progress).")]
-Sets = Annotated[int | None, typer.Option(help="Sets (default: from your progress).")]
-Hold = Annotated[float | None, typer.Option(help="Hold at the top, seconds (default: the "
-                                            "programme's).")]
-Side = Annotated[str | None, typer.Option(help="left, right or both (default: whichever "
-                                            "leg works).")]
-Rest = Annotated[float, typer.Option("--rest", help="Rest between sets, seconds.")]
+Reps = Annotated[int | None, typer.Option(min=1, max=100, help="Reps per set (default: from "
+                                          "your progress).")]
+Sets = Annotated[int | None, typer.Option(min=1, max=10, help="Sets (default: from your "
+                                          "progress).")]
+Hold = Annotated[float | None, typer.Option(min=0, max=120, help="Hold at the top, seconds "
+                                            "(default: the programme's).")]
+Side = Annotated[LiveSide | None, typer.Option(case_sensitive=False, help="The leg that works "
+                                               "(default: whichever does).")]
+Rest = Annotated[float, typer.Option("--rest", min=0, max=900, help="Rest between sets, "
+                                     "seconds.")]
 NoVoice = Annotated[bool, typer.Option("--no-voice", help="Do not speak the cues.")]
 Headless = Annotated[bool, typer.Option(help="No window (e.g. to record with --record).")]
 Record = Annotated[Path | None, typer.Option(help="Save the overlay video to this .mp4.")]
@@ -42,7 +52,8 @@ def register(app: typer.Typer) -> None:
         app.command(name, rich_help_panel="Live coaching")(command)
 
 
-def live(exercise: Annotated[str, typer.Option("--exercise", "-e", help=", ".join(EXERCISES))],
+def live(exercise: Annotated[str, typer.Option("--exercise", "-e", help=", ".join(EXERCISES),
+                                                show_default=False)],
          camera: Camera = "0", reps: Reps = None, sets: Sets = None, hold: Hold = None,
          side: Side = None, rest: Rest = 60.0, model: ModelOption = DEFAULT_VARIANT,
          no_voice: NoVoice = False, headless: Headless = False, record: Record = None,
@@ -68,23 +79,23 @@ def _exercise_command(name: str):
 
 
 def coach(exercise: str, camera: str, reps: int | None, sets: int | None, hold: float | None,
-          side: str | None, rest: float, model: str, no_voice: bool, headless: bool,
+          side: LiveSide | None, rest: float, model: str, no_voice: bool, headless: bool,
           record: Path | None, mirror: bool, band: str | None, voice_log: Path | None,
           profile: str, db: Path | None) -> None:
     from repcam.cli.log_cmd import next_dose
-    from repcam.errors import InputError
-    from repcam.exercises.registry import UnknownExercise, get_exercise
+    from repcam.errors import CameraError, InputError
     from repcam.live import LiveCoach, LiveOptions, has_display
     from repcam.sessionlog import SessionLog
     from repcam.sinks.voice import Voice, best_engine
 
-    try:
-        spec = get_exercise(exercise)
-    except UnknownExercise as error:
-        raise InputError(str(error)) from None
-    if side not in (None, "left", "right", "both"):
-        raise InputError(f"--side must be left, right or both, not '{side}'.")
-    side = None if side == "both" else side
+    spec = exercise_named(exercise)
+    if not camera.strip():
+        raise InputError("--camera is empty: give a camera number (0, 1...), a stream URL or "
+                         "a video file.")
+    for path, what in ((record, "the recording"), (voice_log, "the voice log")):
+        if path is not None:
+            checked_output(path, what)
+    side_name = None if side in (None, LiveSide.BOTH) else side.value
     if hold is not None:
         spec = dataclasses.replace(spec, hold_ms=hold * 1000.0)
     advice = next_dose(db, profile, spec.name)
@@ -92,13 +103,13 @@ def coach(exercise: str, camera: str, reps: int | None, sets: int | None, hold: 
         dose = advice.dose if advice.exercise == spec.name else None
         reps = reps or (dose.reps if dose else spec.max_reps)
         sets = sets or (dose.sets if dose else 3)
-        err_console.print(f"{sets} set(s) of {reps}: {advice.reason}", highlight=False)
+        err_console.print(f"{plural(sets, 'set')} of {reps}: {advice.reason}", highlight=False)
     if not headless and not has_display():
         err_console.print("No screen found: running without a window (--headless).")
         headless = True
     model_path = provision_model(model)
     voice = Voice(None if no_voice else best_engine(), log_path=voice_log)
-    options = LiveOptions(camera=camera, reps=reps, sets=sets, rest_s=rest, side=side,
+    options = LiveOptions(camera=camera, reps=reps, sets=sets, rest_s=rest, side=side_name,
                           headless=headless, record=record, mirror=mirror, profile=profile,
                           band=band)
     try:
@@ -108,8 +119,10 @@ def coach(exercise: str, camera: str, reps: int | None, sets: int | None, hold: 
         voice.close()
     print_summary(spec, report, voice.name)
     if report.camera_lost:
-        raise InputError("The camera stopped and did not come back; what was counted is saved.",
-                         hint="Check the cable or the stream, then start again.")
+        raise CameraError("The camera stopped and did not come back; what was counted is saved.",
+                          hint="Check the cable or the stream, then start again.")
+    if report.exit_code:
+        raise typer.Exit(report.exit_code)
 
 
 def print_summary(spec, report, voice_name: str) -> None:
@@ -119,8 +132,10 @@ def print_summary(spec, report, voice_name: str) -> None:
     latency = np.percentile(report.latencies_ms, [50, 95]) if report.latencies_ms else None
     console.print(f"[bold]{spec.title}[/]: sets done {len(report.sets)} (reps {sets}); "
                   f"stopped by {report.stopped_by}.", highlight=False)
-    details = f"{report.frames} frames, {report.dropped} dropped by the camera"
+    details = f"{plural(report.frames, 'frame')}, {report.dropped} dropped by the camera"
     if latency is not None:
         details += f", latency p50 {latency[0]:.0f} ms / p95 {latency[1]:.0f} ms"
-    console.print(f"{details}; voice: {voice_name}. Saved to the session log "
-                  f"(session {report.session_id}).", highlight=False)
+    saved = (f"Saved to the session log (session {report.session_id})."
+             if report.session_id is not None else
+             "Nothing was counted, so nothing was added to the session log.")
+    console.print(f"{details}; voice: {voice_name}. {saved}", highlight=False)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import math
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -13,12 +15,10 @@ import typer
 from rich.table import Table
 
 from repcam.cli.console import console, err_console
+from repcam.cli.options import DbOption, ProfileOption, checked_output, exercise_named
 from repcam.errors import InputError
+from repcam.words import plural
 
-DbOption = Annotated[Path | None, typer.Option(
-    "--db", help="The session log file (default: in your user data folder; or $REPCAM_DB).")]
-ProfileOption = Annotated[str, typer.Option(
-    "--profile", "-p", help="Whose sessions: several people can share one computer.")]
 SinceOption = Annotated[str | None, typer.Option(
     help="Only sessions on or after this date (YYYY-MM-DD).")]
 
@@ -54,14 +54,19 @@ def history(
     from repcam.logbook import summarise
     from repcam.sessionlog import SessionLog
 
-    with SessionLog(db) as log:
-        sessions = log.sessions(profile=profile, exercise=exercise, since=_since(since))
+    name = exercise_named(exercise).name if exercise else None
+    if plot is not None:
+        from repcam.sinks.progress_chart import check_chart_path
+
+        check_chart_path(plot)
+    with SessionLog(db, read_only=True) as log:
+        sessions = log.sessions(profile=profile, exercise=name, since=_since(since))
     if not sessions:
-        console.print(f"No sessions logged for {profile}"
-                      + (f" of {exercise}" if exercise else "") + " yet.", highlight=False)
+        console.print("No sessions logged yet" + (f" of {name}" if name else "")
+                      + f" for the profile '{profile}'.", highlight=False)
         return
     summaries = summarise(sessions)
-    table = Table(title=f"Sessions of {profile}", title_justify="left")
+    table = Table()
     for column in ("date", "exercise", "source", "sets x reps", "target", "holds met",
                    "faults/rep", "ROM", "trend"):
         table.add_column(column, justify="left" if column in ("exercise", "source") else "right")
@@ -74,6 +79,7 @@ def history(
                       session.source + (f" ({session.band})" if session.band else ""),
                       s.sets_reps, f"{session.target_sets}x{session.target_reps}", s.holds,
                       f"{s.faults_per_rep:.1f}", rom, trend)
+    console.print(f"[bold]Sessions of the profile '{profile}'[/]", highlight=False)
     console.print(table)
     if plot is not None:
         from repcam.sinks.progress_chart import write_chart
@@ -90,7 +96,7 @@ def progress(
 ) -> None:
     """What to do next, by the programme's rules, and why."""
     advice = next_dose(db, profile, exercise)
-    console.print(f"Next: [bold]{advice.exercise}[/], {advice.dose.sets} set(s) of "
+    console.print(f"Next: [bold]{advice.exercise}[/], {plural(advice.dose.sets, 'set')} of "
                   f"{advice.dose.reps}" + (f" with the {advice.band} band" if advice.band else "")
                   + ".", highlight=False)
     console.print(advice.reason, highlight=False)
@@ -98,39 +104,45 @@ def progress(
 
 def next_dose(db: Path | None, profile: str, exercise: str | None):
     """The advice for `exercise` (or the last one done) from this profile's log."""
-    from repcam.exercises.registry import EXERCISES, UnknownExercise, get_exercise
+    from repcam.exercises.registry import EXERCISES
     from repcam.progression import advise
     from repcam.sessionlog import SessionLog
 
-    with SessionLog(db) as log:
+    spec = exercise_named(exercise) if exercise else None
+    with SessionLog(db, read_only=True) as log:
         sessions = log.sessions(profile=profile)
-    if exercise is None:
-        exercise = sessions[-1].exercise if sessions else next(iter(EXERCISES))
-    try:
-        spec = get_exercise(exercise)
-    except UnknownExercise as error:
-        raise InputError(str(error)) from None
+    if spec is None:
+        # The exercise done last (one this repcam knows: a log may come from a newer one).
+        known = [s.exercise for s in sessions if s.exercise in EXERCISES]
+        spec = EXERCISES[known[-1]] if known else next(iter(EXERCISES.values()))
     return advise(spec, [s.record() for s in sessions])
 
 
+class ExportFormat(str, Enum):
+    CSV = "csv"
+    JSON = "json"
+
+
 def export(
-    format: Annotated[str, typer.Option("--format", "-f", help="csv or json.")] = "csv",
+    format: Annotated[ExportFormat, typer.Option("--format", "-f", case_sensitive=False,
+                                                 help="csv: one row per rep; json: whole "
+                                                 "sessions.")] = ExportFormat.CSV,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Default: print.")] = None,
     since: SinceOption = None,
     profile: ProfileOption = "me",
     db: DbOption = None,
 ) -> None:
     """Every rep of every session, for a clinician (csv: one row per rep; json: whole)."""
+    from repcam.files import replacing
     from repcam.logbook import export_document, export_rows
     from repcam.sessionlog import SessionLog
 
-    if format not in ("csv", "json"):
-        raise InputError(f"--format must be csv or json, not '{format}'.")
-    with SessionLog(db) as log:
+    if out is not None:
+        checked_output(out, "the export")
+    with SessionLog(db, read_only=True) as log:
         sessions = log.sessions(profile=profile, since=_since(since))
-    handle = out.open("w", newline="") if out else sys.stdout
-    try:
-        if format == "json":
+    with replacing(out) if out else contextlib.nullcontext(sys.stdout) as handle:
+        if format is ExportFormat.JSON:
             json.dump(export_document(sessions), handle, indent=2)
             handle.write("\n")
         else:
@@ -139,16 +151,15 @@ def export(
             writer = csv.DictWriter(handle, fieldnames=columns or ["session"])
             writer.writeheader()
             writer.writerows(rows)
-    finally:
-        if out:
-            handle.close()
     if out:
-        err_console.print(f"Exported {len(sessions)} session(s) to {out}.", highlight=False)
+        err_console.print(f"Exported {plural(len(sessions), 'session')} to {out}.",
+                          highlight=False)
 
 
 def import_(
     files: Annotated[list[Path], typer.Argument(
-        help="session.json files of 'repcam analyse', or exports of 'repcam export -f json'.")],
+        help="session.json files of 'repcam analyse', or exports of 'repcam export -f json'.",
+        show_default=False)],
     band: Annotated[str | None, typer.Option(help="The band colour used, if any.")] = None,
     profile: ProfileOption = "me",
     db: DbOption = None,
@@ -166,6 +177,6 @@ def import_(
                     skipped += 1
                 else:
                     added += 1
-    console.print(f"Imported {added} session(s) for {profile}"
+    console.print(f"Imported {plural(added, 'session')} for the profile '{profile}'"
                   + (f"; {skipped} already in the log" if skipped else "") + ".",
                   highlight=False)

@@ -7,11 +7,12 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from repcam.cli.console import console, err_console, model_progress
+from repcam.cli.console import console, model_progress
 from repcam.errors import ModelError
 from repcam.models.catalog import DEFAULT_VARIANT, VARIANTS, check_variant
 
-app = typer.Typer(help="List, install and verify the pose models.", no_args_is_help=True)
+app = typer.Typer(help="List, install and verify the pose models.", no_args_is_help=True,
+                  rich_markup_mode=None)
 
 
 @app.command("list")
@@ -48,17 +49,19 @@ def install_models(
 
 @app.command("verify")
 def verify_models() -> None:
-    """Check the sha256 of every installed model; exit non-zero if one is corrupted."""
-    from repcam.models.provision import status
+    """Check the sha256 of every installed copy of every model; exit 3 if one is corrupted."""
+    from repcam.models.provision import check_installed, model_dirs
 
     bad = []
     for variant in VARIANTS:
-        item = status(variant)
-        console.print(f"{variant}: {item.state} {item.path or ''}", highlight=False)
-        if item.state == "corrupted":
-            bad.append(variant)
+        copies = [item for item in (check_installed(variant, d) for d in model_dirs())
+                  if item.state != "missing"]
+        for item in copies:
+            console.print(f"{variant}: {item.state} {item.path}", highlight=False)
+            if item.state == "corrupted":
+                bad.append(variant)
+        if not copies:
+            console.print(f"{variant}: not installed", highlight=False)
     if bad:
-        err_console.print(
-            f"Corrupted: {', '.join(bad)}. Run 'repcam models install --force {' '.join(bad)}'."
-        )
-        raise typer.Exit(ModelError.exit_code)
+        raise ModelError(f"Corrupted: {', '.join(sorted(set(bad)))}.",
+                         hint=f"Run 'repcam models install --force {' '.join(sorted(set(bad)))}'.")

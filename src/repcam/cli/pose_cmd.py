@@ -9,11 +9,8 @@ from typing import Annotated
 import typer
 
 from repcam.cli.console import console, err_console, provision_model
+from repcam.cli.options import ModelOption
 from repcam.models.catalog import DEFAULT_VARIANT
-
-ModelOption = Annotated[
-    str, typer.Option("--model", help="lite, full, heavy, or the path of a .task file.")
-]
 
 
 def register(app: typer.Typer) -> None:
@@ -26,7 +23,7 @@ def pose(
         Path | None, typer.Option(help="Where to write the landmark cache (.npz).")
     ] = None,
     model: ModelOption = DEFAULT_VARIANT,
-    people: Annotated[int, typer.Option(help="How many people to look for.")] = 2,
+    people: Annotated[int, typer.Option(min=1, max=4, help="How many people to look for.")] = 2,
 ) -> None:
     """Extract pose landmarks from a video; print the detection rate and speed."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn

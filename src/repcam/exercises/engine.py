@@ -24,6 +24,7 @@ from repcam.exercises.events import (
     RepCompleted,
     RepMetrics,
     RepStarted,
+    RepWithdrawn,
     TopReached,
 )
 from repcam.exercises.faults import FaultMonitor
@@ -33,6 +34,7 @@ from repcam.kinematics import SIDES, AngleFrame, View
 REST_PROGRESS = 0.06  # below this the body is at rest (about landmark jitter)
 MEDIAN_WINDOW = 5  # samples: one odd landmark frame must not set the peak
 REST_MARGIN = 0.02  # the resting snapshot is taken this close to the lowest progress
+RISING_MS = 300.0  # a rep still rising this long before the video ended was cut off
 
 
 @dataclass
@@ -333,11 +335,27 @@ class RepAnalyser(AnalyserState):
             faults=self._faults.rep_faults(), extras=extras,
         )
 
-    def finish(self, timestamp_ms: float) -> list[Event]:
-        """The source ended: a counted rep still lowering is completed (never lost)."""
-        if self._rep is not None and self._rep.counted:
-            return self._complete(timestamp_ms)
-        return []
+    def finish(self, timestamp_ms: float, *, source_ended: bool = True) -> list[Event]:
+        """The end of the set: a counted rep is completed (never lost). If the video ended
+        (`source_ended`) while the body was still rising, the top was never really reached
+        (a rep cut off by the end of a short clip) and the count is taken back; a person who
+        stops a live set keeps every rep they heard counted."""
+        rep = self._rep
+        if rep is None or not rep.counted:
+            return []
+        if source_ended and self.phase is not Phase.BACK and self._still_rising(rep):
+            self._rep, self.phase = None, Phase.READY
+            self.count -= 1
+            self.counts_by_side[rep.side] -= 1
+            return [RepWithdrawn(timestamp_ms, rep.index, rep.side)]
+        return self._complete(timestamp_ms)
+
+    def _still_rising(self, rep: _Rep) -> bool:
+        """Still moving away from the start over its last `RISING_MS`, by more than the top's
+        band: not yet at the top."""
+        last_ms, last = rep.samples[-1]
+        earlier = [v for t, v in rep.samples if t <= last_ms - RISING_MS]
+        return bool(earlier) and last - earlier[-1] > self.signal.hold_band_deg
 
 
 def running_median(values: list[float], window: int) -> list[float]:

@@ -52,6 +52,14 @@ class TopReached(Event):
 
 
 @dataclass(frozen=True)
+class RepWithdrawn(Event):
+    """A counted rep taken back: the video ended while the body was still on its way up."""
+
+    rep_index: int
+    side: str
+
+
+@dataclass(frozen=True)
 class HoldProgress(Event):
     held_ms: float
     target_ms: float

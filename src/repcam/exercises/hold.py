@@ -108,5 +108,5 @@ class HoldAnalyser(AnalyserState):
             RepCompleted(t, metrics),
         ]
 
-    def finish(self, timestamp_ms: float) -> list[Event]:
+    def finish(self, timestamp_ms: float, *, source_ended: bool = True) -> list[Event]:
         return []  # an unfinished hold is not a rep

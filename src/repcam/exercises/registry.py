@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+
 from repcam.exercises import ball_curls, beginners, bridging, nordic, theraband
 from repcam.exercises.spec import ExerciseSpec
 
@@ -19,10 +21,13 @@ class UnknownExercise(KeyError):
 
 
 def get_exercise(name: str, stage: int | None = None) -> ExerciseSpec:
-    """Look an exercise up by CLI name (`ball-curl` with stage 2 is `ball-curl-2`)."""
-    key = f"{name}-{stage}" if stage and stage > 1 else name
-    if key not in EXERCISES:
-        raise UnknownExercise(
-            f"Unknown exercise '{key}'. Choose one of: {', '.join(EXERCISES)}."
-        )
-    return EXERCISES[key]
+    """Look an exercise up by CLI name, in any case (`ball-curl` with stage 2 is
+    `ball-curl-2`); an unknown name is answered with the closest one and the valid ones."""
+    base = name.strip().lower()
+    key = f"{base}-{stage}" if stage and stage > 1 else base
+    if key in EXERCISES:
+        return EXERCISES[key]
+    close = difflib.get_close_matches(key, EXERCISES, n=1, cutoff=0.6)
+    guess = f" Did you mean '{close[0]}'?" if close else ""
+    raise UnknownExercise(
+        f"Unknown exercise '{key}'.{guess} Choose one of: {', '.join(EXERCISES)}.")

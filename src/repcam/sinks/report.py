@@ -13,6 +13,7 @@ import numpy as np
 
 from repcam.analysis import AnalysisResult
 from repcam.exercises.spec import ExerciseSpec, unit_of
+from repcam.files import write_text
 from repcam.kinematics import View
 from repcam.sinks.tables import rep_rows
 
@@ -32,7 +33,7 @@ class FaultThumbnail:
 
 def write_report(result: AnalysisResult, spec: ExerciseSpec, path: Path, *,
                  thumbnails: list[FaultThumbnail], details: dict[str, str]) -> None:
-    path.write_text(render_report(result, spec, thumbnails=thumbnails, details=details))
+    write_text(path, render_report(result, spec, thumbnails=thumbnails, details=details))
 
 
 def render_report(result: AnalysisResult, spec: ExerciseSpec, *,
@@ -84,7 +85,8 @@ def _angle_figure(result: AnalysisResult, spec: ExerciseSpec):
         _mark_reps(axis, result)
         axis.set_ylabel(f"{angle.replace('_', ' ')} ({unit_of(angle)})")
         axis.grid(alpha=0.3)
-        axis.legend(loc="upper right", fontsize=8)
+        if axis.get_legend_handles_labels()[0]:
+            axis.legend(loc="upper right", fontsize=8)
     figure.suptitle(f"{result.title}: shaded = rep (numbered), green = hold at the top, "
                     "red dashes = faults", fontsize=10, x=0.01, ha="left")
     axes[-1, 0].set_xlabel("time (s)")
@@ -161,8 +163,8 @@ def _summary(result: AnalysisResult) -> str:
             cards.append((label, f"{np.median(values) / divisor:.1f} {unit}",
                           "median; per rep: " + ", ".join(f"{v / divisor:.0f}" for v in values)))
     half = sum(f.fault == "partial" for f in result.faults)
-    cards.append(("reps with faults", str(sum(bool(r.faults) for r in result.reps)),
-                  f"{half} half-rep(s) not counted" if half else ""))
+    cards.append(("reps with form faults", str(result.verdict.faulty_reps),
+                  f"{half} half-rep{'' if half == 1 else 's'} not counted" if half else ""))
     cards.append(("video", f"{result.duration_s:.1f} s",
                   f"{result.view} view, person in {result.detection_rate:.0%} of frames"))
     return "<div class='cards'>" + "".join(
@@ -177,23 +179,24 @@ def _notes(result: AnalysisResult) -> str:
     if result.problem:
         items.append(f"<p class='problem'>{html.escape(result.problem.message)}</p>")
     items += [f"<p class='warning'>{html.escape(w)}</p>" for w in result.warnings]
-    cues = {f.fault: f.cue for f in result.faults}
+    cues = dict.fromkeys(f.cue for f in result.faults)
     if cues:
-        items.append("<ul class='cues'>" + "".join(
-            f"<li><b>{html.escape(name)}</b>: &ldquo;{html.escape(cue)}&rdquo;</li>"
-            for name, cue in cues.items()) + "</ul>")
+        items.append("<p>Said during the set:</p><ul class='cues'>" + "".join(
+            f"<li>&ldquo;{html.escape(cue)}&rdquo;</li>" for cue in cues) + "</ul>")
     return "".join(items)
 
 
 HOLD_COLUMNS = ("hold_s", "hold_target_s", "hold_met")
+HEADINGS = {"fault_cues": "faults"}  # a person reads the cues; the codes are for programs
 
 
 def _rep_table(result: AnalysisResult, spec: ExerciseSpec) -> str:
     rows = rep_rows(result)
     if not rows:
         return "<p>No rep was counted.</p>"
-    columns = [c for c in rows[0] if spec.hold_ms > 0 or c not in HOLD_COLUMNS]
-    head = "".join(f"<th>{html.escape(c.replace('_', ' '))}</th>" for c in columns)
+    columns = [c for c in rows[0] if c != "faults" and (spec.hold_ms > 0 or c not in HOLD_COLUMNS)]
+    head = "".join(f"<th>{html.escape(HEADINGS.get(c, c.replace('_', ' ')))}</th>"
+                   for c in columns)
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(_cell(row[c]))}</td>" for c in columns) + "</tr>"
         for row in rows)
@@ -214,7 +217,7 @@ def _gallery(thumbnails: list[FaultThumbnail]) -> str:
     figures = "".join(
         f"<figure><img alt='{html.escape(t.fault)}' "
         f"src='data:image/jpeg;base64,{base64.b64encode(t.jpeg).decode()}'>"
-        f"<figcaption>{t.time_s:.1f} s, rep {t.rep}: <b>{html.escape(t.fault)}</b> "
+        f"<figcaption>{t.time_s:.1f} s, rep {t.rep}: "
         f"&ldquo;{html.escape(t.cue)}&rdquo;</figcaption></figure>"
         for t in thumbnails)
     return f"<h2>Faults</h2><div class='gallery'>{figures}</div>"
