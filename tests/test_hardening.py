@@ -148,6 +148,21 @@ def test_several_files_name_each_failure_once(tmp_path, model_path):
     assert "2 reps" in text  # the good file was analysed
 
 
+def test_an_8k_video_is_analysed_and_its_annotated_copy_shrunk_to_4k(tmp_path, model_path):
+    huge = tmp_path / "huge.avi"  # MJPEG: mp4v itself refuses 8192 px
+    writer = cv2.VideoWriter(str(huge), cv2.VideoWriter_fourcc(*"MJPG"), 10, (8192, 4608))
+    for _ in range(4):
+        writer.write(np.full((4608, 8192, 3), 100, np.uint8))
+    writer.release()
+    fails(repcam("analyse", str(huge), "-e", "bridge", "--out", str(tmp_path / "out")), NOBODY,
+          "Results for what was analysed are saved")
+    document = json.loads((tmp_path / "out" / "session.json").read_text())
+    assert document["annotated_size_px"] == [3840, 2160]
+    annotated = cv2.VideoCapture(str(tmp_path / "out" / "annotated.mp4"))
+    assert (annotated.get(cv2.CAP_PROP_FRAME_WIDTH), annotated.get(cv2.CAP_PROP_FRAME_COUNT)) \
+        == (3840, 4)
+
+
 # -- files repcam writes -----------------------------------------------------------------------
 def test_out_naming_an_existing_file_is_refused_before_any_work(tmp_path):
     taken = tmp_path / "results"
@@ -245,6 +260,12 @@ def test_another_applications_database_is_refused_untouched(tmp_path):
     fails(repcam("history", "--db", str(notes)), LOG, "another application")
     assert notes.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.db"]  # no -wal, no -shm
+
+
+def test_devices_and_empty_names_are_refused():
+    fails(repcam("import", "/dev/zero", "--db", "/tmp/never.db"), USAGE, "a device, a pipe")
+    fails(repcam("export", "--db", "/dev/null"), LOG, "not a file but a device")
+    fails(repcam("history", "--profile", " "), USAGE, "a profile needs a name")
 
 
 def test_a_read_only_command_never_creates_the_log(tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import stat
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,7 @@ def rep_from_row(row: dict) -> RepMetrics:
 
 
 EXPORT_SCHEMA = "repcam.export/1"
+MAX_IMPORT_BYTES = 200 << 20  # years of sessions are a few MB; more is not an export
 
 
 def read_sessions_file(path: Path) -> list[dict]:
@@ -39,13 +41,16 @@ def read_sessions_file(path: Path) -> list[dict]:
     each as {exercise, source, source_name, model, started, band, target_sets, target_reps,
     origin, sets: [{number, target_reps, reps, faults}]}. Every field is checked: a file with
     any problem is refused whole, with the first problem named."""
+    if not path.exists():
+        raise InputError(f"No such file: {path}.")
+    if path.is_dir():
+        raise InputError(f"{path} is a folder, not a session.json or export file.")
+    if not stat.S_ISREG(path.stat().st_mode) or path.stat().st_size > MAX_IMPORT_BYTES:
+        raise InputError(f"{path} is not a session.json or export file (a device, a pipe, "
+                         "or far too large).")
     try:
         document = json.loads(path.read_text())
-    except FileNotFoundError:
-        raise InputError(f"No such file: {path}.") from None
-    except IsADirectoryError:
-        raise InputError(f"{path} is a folder, not a session.json or export file.") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         document = None
     schema = document.get("schema") if isinstance(document, dict) else None
     problems: list[str] = []

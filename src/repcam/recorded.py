@@ -143,6 +143,7 @@ def analyse_recording(
         outputs = {}
         if annotator is not None:
             document["annotated_codec"] = annotator.writer.codec
+            document["annotated_size_px"] = list(annotator.writer.size)  # 8K+ is shrunk
             outputs = _write_outputs(result, spec, document, out_dir, annotator)
     return RecordedAnalysis(result, source.info, document, outputs,
                             annotator.writer.codec if annotator else None)

@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import sqlite3
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -194,7 +195,12 @@ class SessionLog:
         if self.path.is_dir():
             raise SessionLogError(f"The session log {self.path} is a folder.",
                                   hint="Pass --db with a file name, such as sessions.db.")
-        if not self.path.exists() or self.path.stat().st_size == 0:
+        if not self.path.exists():
+            return
+        if not stat.S_ISREG(self.path.stat().st_mode):
+            raise SessionLogError(f"The session log {self.path} is not a file but a device "
+                                  "or a pipe.", hint="Pass --db with a file name.")
+        if self.path.stat().st_size == 0:
             return
         try:
             with self.path.open("rb") as handle:

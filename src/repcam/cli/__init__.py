@@ -9,7 +9,7 @@ import typer
 
 from repcam import __version__
 from repcam.cli import analyse_cmd, live_cmd, log_cmd, models_cmd, pose_cmd, render_cmd
-from repcam.cli.console import console, report_problem
+from repcam.cli.console import INTERRUPTED_EXIT, console, err_console, report_problem
 from repcam.cli.signals import stop_signals_raise
 
 app = typer.Typer(
@@ -56,6 +56,8 @@ def run(args: list[str]) -> int:
     with stop_signals_raise():
         try:
             code = app(args=args, prog_name="repcam", standalone_mode=False)
-        except BaseException as problem:
+        except BaseException as problem:  # sorted into sentences there
             return report_problem(problem)
+    if code == INTERRUPTED_EXIT:  # typer turned a Ctrl-C inside a command into this code
+        err_console.print("Stopped.")
     return code if isinstance(code, int) else 0

@@ -13,8 +13,15 @@ from repcam.errors import InputError, output_error
 
 DbOption = Annotated[Path | None, typer.Option(
     "--db", help="The session log file (default: in your user data folder; or $REPCAM_DB).")]
+def _profile_name(name: str) -> str:
+    if not name.strip():
+        raise typer.BadParameter("a profile needs a name, such as 'me' or 'anna'.")
+    return name.strip()
+
+
 ProfileOption = Annotated[str, typer.Option(
-    "--profile", "-p", help="Whose sessions: several people can share one computer.")]
+    "--profile", "-p", callback=_profile_name,
+    help="Whose sessions: several people can share one computer.")]
 ModelOption = Annotated[
     str, typer.Option("--model", help="lite, full, heavy, or the path of a .task file.")
 ]

@@ -29,7 +29,8 @@ def write_clip(clip: SyntheticClip, out: Path, *, seed: int = 0) -> Path:
     fps = 1000.0 / (clip.frames[1].timestamp_ms - clip.frames[0].timestamp_ms)
     writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*"mp4v"), fps, (width, height))
     if not writer.isOpened():
-        raise InputError(f"Cannot write a video to {out}.")
+        raise InputError(f"Cannot write a video to {out}.",
+                         hint="Give an .mp4 file name in a folder you can write to.")
     renderer = Renderer(clip.camera, seed=seed, props=MOTIONS[clip.exercise].props)
     kinematics = Kinematics(NoFilter)
     try:
