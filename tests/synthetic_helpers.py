@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from repcam.analysis import track_camera
 from repcam.exercises import get_exercise
 from repcam.exercises.events import Event, FaultDetected, PositionLost, TopReached
 from repcam.filters import NoFilter
 from repcam.kinematics import Kinematics
+from repcam.landmark_cache import LandmarkTrack
 from repcam.session import ExerciseSession
 from repcam.synthetic import SyntheticClip
 
@@ -42,8 +44,14 @@ class Run:
         return [e for e in self.events if isinstance(e, PositionLost)]
 
 
-def run(clip: SyntheticClip, exercise: str | None = None, side: str | None = None) -> Run:
-    session = ExerciseSession(get_exercise(exercise or clip.exercise), side)
+def run(clip: SyntheticClip, exercise: str | None = None, side: str | None = None,
+        *, live: bool = False) -> Run:
+    """The clip's landmarks through one exercise, as a recording is analysed (the camera
+    estimated from the whole set first) or `live` (estimated as the frames come)."""
+    spec = get_exercise(exercise or clip.exercise)
+    camera = None if live else track_camera(
+        LandmarkTrack(clip.frames, 30.0, clip.exercise, "synthetic"), spec)
+    session = ExerciseSession(spec, side, camera=camera)
     events: list[Event] = []
     for frame in clip.frames:
         events += session.process(frame)[1]

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import platformdirs
 
+from repcam.camera_view import SIDE_ON, CameraView, estimate_view
 from repcam.errors import OutputError
 from repcam.exercises import ExerciseSpec
 from repcam.exercises.events import (
@@ -27,7 +28,8 @@ from repcam.kinematics import SIDES, AngleFrame, Posture, View
 from repcam.landmark_cache import LandmarkTrack
 from repcam.landmarks import Joint, PoseFrame
 from repcam.progression import SetVerdict, judge_set
-from repcam.session import ExerciseSession
+from repcam.session import ExerciseSession, start_position_match
+from repcam.tracking import PersonSelector
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class AnalysisResult:
     view: str
     target_reps: int
     verdict: SetVerdict
+    camera: CameraView = SIDE_ON
     problem: Problem | None = None  # why the result cannot be trusted, if it cannot
     warnings: tuple[str, ...] = field(default=())
     trace: AngleTrace | None = field(default=None, compare=False, repr=False)
@@ -71,6 +74,7 @@ class AnalysisResult:
     def to_dict(self) -> dict:
         data = asdict(self)
         data.pop("trace")
+        data["camera"] = camera_document(self.camera)
         data["count"] = self.count
         data["reps"] = [{**asdict(r), "rom_deg": r.rom_deg, "hold_met": r.hold_met}
                         for r in self.reps]
@@ -141,9 +145,10 @@ class SetAnalysis:
     """One recorded set, fed frame by frame; `result()` folds it into an `AnalysisResult`."""
 
     def __init__(self, spec: ExerciseSpec, *, side: str | None = None,
-                 target_reps: int | None = None) -> None:
+                 target_reps: int | None = None, camera: CameraView = SIDE_ON) -> None:
         self.spec = spec
-        self.session = ExerciseSession(spec, side)
+        self.camera = camera
+        self.session = ExerciseSession(spec, side, camera=camera)
         self.target_reps = target_reps or spec.default_reps
         self.faults: list[FaultDetected] = []
         self._views: Counter[View] = Counter()
@@ -194,7 +199,7 @@ class SetAnalysis:
             detection_rate=detection_rate, reps=tuple(analyser.reps),
             faults=tuple(self.faults), counts_by_side=dict(analyser.counts_by_side),
             view=view.value, target_reps=self.target_reps,
-            verdict=judge_set(analyser.reps, self.spec, self.target_reps),
+            verdict=judge_set(analyser.reps, self.spec, self.target_reps), camera=self.camera,
             problem=problem, warnings=self._warnings(),
             trace=AngleTrace(times, {k: np.array(v) for k, v in self._series.items()}),
         )
@@ -206,14 +211,17 @@ class SetAnalysis:
             return Problem("nobody", "Nobody was found in the video. Film the whole body, "
                            "side-on, in good light, 2-3 m from the camera.")
         if view not in spec.views and view is not View.UNKNOWN:
-            return Problem("wrong_view", f"The video looks filmed from the front; the "
-                           f"{spec.title.lower()} needs a side-on view. Film again with the "
-                           "camera to the person's side.")
+            return Problem("wrong_view", wrong_view_message(spec, self.camera))
         if self._cut_off > CUT_OFF_SHARE * self._present:
             share = self._cut_off / self._present
             return Problem("cut_off", f"The person is cut off by the edge of the picture in "
                            f"{share:.0%} of the frames. Move the camera back so the whole "
                            "body is in view.")
+        look_alikes = getattr(self.session.analyser, "look_alikes", None)
+        if count == 0 and look_alikes:
+            instead = look_alikes.most_common(1)[0][0]
+            return Problem("look_alike", f"No {spec.title.lower()} was counted: the movement "
+                           f"looks like {instead}, not a {spec.title.lower()}. {spec.setup}")
         if count == 0 and phase == "setup":
             return Problem("no_start", f"The start position of the {spec.title.lower()} "
                            f"was never seen. {spec.setup}")
@@ -230,12 +238,42 @@ class SetAnalysis:
         return tuple(warnings)
 
 
+def wrong_view_message(spec: ExerciseSpec, camera: CameraView) -> str:
+    """What to do about a camera this exercise cannot be measured from: which way and about
+    how far to turn it."""
+    turned = camera.turned if camera.turned >= 70.0 else 90.0  # else: seen front-on by shape
+    turn = int(5 * round((turned - spec.max_yaw_deg + 10.0) / 5))
+    seen = "the front" if camera.from_front else "behind"
+    return (f"The video is filmed from {seen}, about {int(5 * round(turned / 5))} degrees from "
+            f"side-on; the {spec.title.lower()} is measured up to {spec.max_yaw_deg:.0f} "
+            f"degrees from side-on. Move the camera about {turn} degrees round towards the "
+            "person's side and film again.")
+
+
+def camera_document(camera: CameraView) -> dict:
+    """The camera as session.json and the report state it."""
+    return {"yaw_deg": round(camera.turned, 1), "from_front": camera.from_front,
+            "pitch_deg": round(camera.pitch_deg, 1), "described": camera.describe(),
+            "angles": "measured on the body's own plane" if camera.rectifies else
+            "measured in the picture"}
+
+
+def track_camera(track: LandmarkTrack, spec: ExerciseSpec | None = None) -> CameraView:
+    """Where the camera stood over a clip: estimated from the person the exercise follows
+    (any exercise: the most suitable-looking, largest person)."""
+    selector = PersonSelector(start_position_match(spec)) if spec else PersonSelector()
+    people = [selector.select(frame.people) for frame in track.frames]
+    size = next(((f.width_px, f.height_px) for f in track.frames), (0, 0))
+    return estimate_view(people, size)
+
+
 def analyse_track(track: LandmarkTrack, spec: ExerciseSpec, *, side: str | None = None,
-                  target_reps: int | None = None) -> AnalysisResult:
+                  target_reps: int | None = None,
+                  camera: CameraView | None = None) -> AnalysisResult:
     """Replay a clip's landmarks through one exercise (no video needed)."""
-    analysis = SetAnalysis(spec, side=side, target_reps=target_reps)
+    analysis = SetAnalysis(spec, side=side, target_reps=target_reps,
+                           camera=camera or track_camera(track, spec))
     for pose in track.frames:
         analysis.process(pose)
     analysis.finish()
     return analysis.result(track.source, track.detection_rate)
-

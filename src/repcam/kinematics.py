@@ -18,6 +18,7 @@ from enum import Enum
 
 import numpy as np
 
+from repcam.camera_view import SIDE_ON, CameraView
 from repcam.filters import OneEuroFilter, SignalFilter
 from repcam.landmarks import Joint, Landmarks
 
@@ -45,7 +46,7 @@ def other(side: str) -> str:
     return "right" if side == "left" else "left"
 
 
-def _joint(side: str, name: str) -> Joint:
+def joint_of(side: str, name: str) -> Joint:
     """`name` on `side`; "OTHER_HIP" is the hip of the other side."""
     if name.startswith("OTHER_"):
         return Joint[f"{other(side).upper()}_{name.removeprefix('OTHER_')}"]
@@ -174,17 +175,17 @@ def estimate_chirality(person: Landmarks) -> float:
     if np.isfinite(nose_vote) and vis[Joint.NOSE] > VISIBLE:
         votes += np.sign(nose_vote) * 2.0  # the face is the clearest front
     for side in SIDES:
-        knee, ankle = xy[_joint(side, "KNEE")], xy[_joint(side, "ANKLE")]
-        heel, toe = xy[_joint(side, "HEEL")], xy[_joint(side, "FOOT_INDEX")]
+        knee, ankle = xy[joint_of(side, "KNEE")], xy[joint_of(side, "ANKLE")]
+        heel, toe = xy[joint_of(side, "HEEL")], xy[joint_of(side, "FOOT_INDEX")]
         toe_vote = np.dot(toe - heel, perp(ankle - knee))
         if np.isfinite(toe_vote):
-            votes += np.sign(toe_vote) * float(vis[_joint(side, "FOOT_INDEX")])
+            votes += np.sign(toe_vote) * float(vis[joint_of(side, "FOOT_INDEX")])
     return float(np.sign(votes))
 
 
 def side_visibility(person: Landmarks, side: str) -> float:
     names = ("SHOULDER", "HIP", "KNEE", "ANKLE")
-    return float(np.mean([person.visibility[_joint(side, n)] for n in names]))
+    return float(np.mean([person.visibility[joint_of(side, n)] for n in names]))
 
 
 def camera_side(person: Landmarks) -> str:
@@ -242,7 +243,7 @@ def classify_posture(signals: Mapping[str, float], near: str, chirality: float,
         return Posture.UNKNOWN
     if trunk > 55:
         xy = person.image_px[:, :2]
-        trunk_dir = xy[_joint(near, "HIP")] - xy[_joint(near, "SHOULDER")]
+        trunk_dir = xy[joint_of(near, "HIP")] - xy[joint_of(near, "SHOULDER")]
         front_y = float((chirality * perp(trunk_dir))[1])
         return Posture.LYING_SUPINE if front_y < 0 else Posture.LYING_PRONE
     thighs = [signals[f"thigh_angle_{s}"] for s in SIDES]
@@ -267,7 +268,7 @@ def mask_unseen(geometry: dict[str, float], person: Landmarks,
     for side in SIDES:
         for measure in SIDE_SIGNALS:
             # A joint the model can hardly see is a guess: the value is lost, not trusted.
-            if any(visibility[_joint(side, n)] < min_visibility for n in measure.joints):
+            if any(visibility[joint_of(side, n)] < min_visibility for n in measure.joints):
                 signals[f"{measure.name}_{side}"] = math.nan
     return signals
 
@@ -278,7 +279,7 @@ def geometric_signals(person: Landmarks, chirality: float) -> dict[str, float]:
     signals: dict[str, float] = {}
     sign = chirality if chirality != 0 else 1.0
     for side in SIDES:
-        points = {n: xy[_joint(side, n)] for n in _SIGNAL_JOINTS}
+        points = {n: xy[joint_of(side, n)] for n in _SIGNAL_JOINTS}
         for measure in SIDE_SIGNALS:
             signals[f"{measure.name}_{side}"] = measure.compute(points, sign)
     return signals | front_signals(xy)
@@ -327,6 +328,7 @@ class AngleFrame:
     posture: Posture = Posture.UNKNOWN
     in_frame: frozenset[Joint] = frozenset()
     image_size_px: tuple[int, int] = (0, 0)
+    camera: CameraView = SIDE_ON  # where the camera stands; the signals are the body's own
 
     @property
     def present(self) -> bool:
@@ -343,8 +345,8 @@ class AngleFrame:
 FilterFactory = Callable[[], SignalFilter]
 
 _LEG = ("HIP", "KNEE", "ANKLE", "HEEL", "FOOT_INDEX")
-_LEFT_LEG = [_joint("left", n) for n in _LEG]
-_RIGHT_LEG = [_joint("right", n) for n in _LEG]
+_LEFT_LEG = [joint_of("left", n) for n in _LEG]
+_RIGHT_LEG = [joint_of("right", n) for n in _LEG]
 
 
 def keep_legs_consistent(person: Landmarks, previous: Landmarks | None) -> Landmarks:
@@ -372,12 +374,15 @@ class Kinematics:
     """Turns each frame's tracked person into a smoothed `AngleFrame`.
 
     Holds only slowly-changing state: the body's anterior sense and the near side are
-    voted over recent frames (they flip only when the person turns round), and one filter
-    per signal smooths jitter using the frames' own timestamps.
+    voted over recent frames (they flip only when the person turns round), one filter per
+    signal smooths jitter using the frames' own timestamps, and `camera` says where the
+    camera stands: the signals are measured on the body's own planes (see `camera_view`),
+    the picture itself (in frame, the overlay) stays as it was filmed.
     """
 
     filter_factory: FilterFactory = OneEuroFilter
     vote_frames: int = 15
+    camera: CameraView = SIDE_ON
     _filters: dict[str, SignalFilter] = field(default_factory=dict, init=False)
     _chirality_votes: list[float] = field(default_factory=list, init=False)
     _side_votes: list[str] = field(default_factory=list, init=False)
@@ -392,24 +397,29 @@ class Kinematics:
             for smoother in self._filters.values():
                 smoother.reset()
             return AngleFrame(timestamp_ms, dict.fromkeys(SIGNAL_NAMES, math.nan),
-                              image_size_px=image_size_px)
-        chirality = self._vote(self._chirality_votes, estimate_chirality(person))
+                              image_size_px=image_size_px, camera=self.camera)
+        # Seen end-on (from the feet) the body's planes are edge-on: nothing to correct.
+        shape_view = classify_view(person)
+        rectified = self.camera.rectifies and shape_view is not View.FRONT
+        body = self.camera.on_plane(person, image_size_px) if rectified else person
+        chirality = self._vote(self._chirality_votes, estimate_chirality(body))
         near = self._vote(self._side_votes, camera_side(person))
         # The coarse posture may use faintly seen joints (a guess is good enough for it);
         # the measured angles may not.
-        geometry = geometric_signals(person, chirality)
+        geometry = geometric_signals(body, chirality)
         raw = mask_unseen(geometry, person)
         smoothed = {name: self._filter(name)(value, timestamp_ms) for name, value in raw.items()}
-        view = classify_view(person)
+        view = View.OBLIQUE if rectified else shape_view
         return AngleFrame(
             timestamp_ms=timestamp_ms,
             signals=smoothed,
             person=person,
             near_side=near,
             view=view,
-            posture=classify_posture(geometry, near, chirality or 1.0, person, view),
+            posture=classify_posture(geometry, near, chirality or 1.0, body, view),
             in_frame=joints_in_frame(person, *image_size_px),
             image_size_px=image_size_px,
+            camera=self.camera,
         )
 
     def _filter(self, name: str) -> SignalFilter:

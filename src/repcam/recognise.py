@@ -11,7 +11,8 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
-from repcam.analysis import SetAnalysis
+from repcam.analysis import SetAnalysis, track_camera
+from repcam.camera_view import SIDE_ON, CameraView
 from repcam.exercises.registry import EXERCISES
 from repcam.exercises.spec import ExerciseSpec
 from repcam.landmark_cache import LandmarkTrack
@@ -51,8 +52,9 @@ def _movement(spec: ExerciseSpec) -> tuple:
     return (spec.signal, spec.postures, spec.kind, spec.hold_ms)
 
 
-def score_exercise(track: LandmarkTrack, spec: ExerciseSpec) -> Candidate:
-    analysis = SetAnalysis(spec)
+def score_exercise(track: LandmarkTrack, spec: ExerciseSpec,
+                   camera: CameraView = SIDE_ON) -> Candidate:
+    analysis = SetAnalysis(spec, camera=camera)
     for pose in track.frames:
         analysis.process(pose)
     analysis.finish()
@@ -69,7 +71,8 @@ def score_exercise(track: LandmarkTrack, spec: ExerciseSpec) -> Candidate:
 
 
 def recognise(track: LandmarkTrack) -> Recognition:
-    ranked = sorted((score_exercise(track, spec) for spec in EXERCISES.values()),
+    camera = track_camera(track)  # once: the camera does not depend on the exercise
+    ranked = sorted((score_exercise(track, spec, camera) for spec in EXERCISES.values()),
                     key=lambda c: -c.score)  # stable: programme order breaks ties
     best = ranked[0].spec
     twins = tuple(c.spec.name for c in ranked[1:]

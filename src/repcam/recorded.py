@@ -1,13 +1,13 @@
-"""A recorded video, analysed in one pass into an output folder.
+"""A recorded video, analysed in stages into an output folder.
 
-decode (thread) -> pose (or the cached landmarks) -> SetAnalysis -> overlay -> encode
-(thread); then reps.csv, session.json and report.html. Whatever happens mid-way, the
-files are written for the frames that were analysed.
+pose (two threads, or the cached landmarks) -> where the camera stood, from the whole set ->
+SetAnalysis over the landmarks -> the annotated video: decode (thread) -> overlay -> encode
+(thread) -> reps.csv, session.json and report.html. Whatever stops it mid-way, the files
+are written for what was analysed.
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -20,30 +20,31 @@ from repcam.analysis import (
     AnalysisResult,
     Problem,
     SetAnalysis,
-    analyse_track,
     load_cached,
-    load_or_extract,
     store,
+    track_camera,
     video_key,
 )
+from repcam.errors import Interrupted
 from repcam.exercises.events import Event, FaultDetected
 from repcam.exercises.spec import ExerciseSpec
 from repcam.kinematics import AngleFrame
 from repcam.landmark_cache import LandmarkTrack
-from repcam.landmarks import PoseFrame
 from repcam.pipeline import PoseJob, segmented_poses
 from repcam.scoreboard import Scoreboard
 from repcam.sinks.overlay import draw_overlay
 from repcam.sinks.report import FaultThumbnail, write_report
 from repcam.sinks.tables import session_document, write_reps_csv, write_session_json
 from repcam.sinks.video_writer import VideoWriterThread
-from repcam.sources import Frame, SourceInfo, VideoFileSource, prefetched
+from repcam.sources import SourceInfo, VideoFileSource, prefetched
 
 ANNOTATED, REPS_CSV, SESSION_JSON, REPORT_HTML, LANDMARKS = (
     "annotated.mp4", "reps.csv", "session.json", "report.html", "landmarks.npz")
 OUTPUT_FILES = (ANNOTATED, REPS_CSV, SESSION_JSON, REPORT_HTML)
 MAX_THUMBNAILS = 12
 THUMBNAIL_WIDTH = 360
+TRACKING, DRAWING = "tracking", "drawing"
+Progress = Callable[[str, int], None]  # (stage, frames of the video done)
 
 
 @dataclass(frozen=True)
@@ -55,24 +56,13 @@ class RecordedAnalysis:
     codec: str | None
 
 
-@dataclass
-class _Annotator:
-    """The per-frame sink of an analysis with an output folder: overlay, encode, thumbnails."""
+@dataclass(frozen=True)
+class _Replayed:
+    """The set replayed over its landmarks: the result, and what each analysed frame showed
+    (to draw the annotated video from)."""
 
-    spec: ExerciseSpec
-    board: Scoreboard
-    writer: VideoWriterThread
-    thumbnails: list[FaultThumbnail] = dataclasses.field(default_factory=list)
-
-    def frame(self, image: np.ndarray, angles: AngleFrame, events: list[Event]) -> None:
-        self.board.apply(events, angles.timestamp_ms)
-        draw_overlay(image, angles, self.board, self.spec)
-        self.writer.write(image)
-        for fault in (e for e in events if isinstance(e, FaultDetected)):
-            if len(self.thumbnails) < MAX_THUMBNAILS:
-                self.thumbnails.append(FaultThumbnail(
-                    fault.timestamp_ms / 1000, fault.fault, fault.cue, fault.rep_index,
-                    _jpeg(image)))
+    result: AnalysisResult
+    frames: tuple[tuple[AngleFrame, list[Event]], ...]
 
 
 def analyse_recording(
@@ -84,7 +74,7 @@ def analyse_recording(
     side: str | None = None,
     target_reps: int | None = None,
     analysis_fps: float | None = None,
-    on_frame: Callable[[int], None] = lambda index: None,
+    on_progress: Progress = lambda stage, done: None,
 ) -> RecordedAnalysis:
     """`analysis_fps`: poses a second to analyse (default: what the exercise asks for).
 
@@ -94,77 +84,103 @@ def analyse_recording(
     """
     source = VideoFileSource(video)
     analysis_fps = spec.analysis_fps if analysis_fps is None else analysis_fps
-    people = spec.people
-    if out_dir is None:  # nothing to draw: the landmarks alone, cached or read once
-        track = load_or_extract(video, model_path, people=people, analysis_fps=analysis_fps,
-                                on_frame=on_frame)
-        result = _flag_truncation(
-            analyse_track(track, spec, side=side, target_reps=target_reps), source.info,
-            analysis_fps)
-        document = _document(result, source.info, model_path.name, outputs={})
-        return RecordedAnalysis(result, source.info, document, {}, None)
-    key = video_key(video, model_path, people, analysis_fps)
+    key = video_key(video, model_path, spec.people, analysis_fps)
     local_cache = (out_dir / LANDMARKS,) if out_dir else ()
-    cached = load_cached(key, *local_cache)
-    analysis = SetAnalysis(spec, side=side, target_reps=target_reps)
-    poses: list[PoseFrame] = []
+    track, stopped = _landmarks(source, key, model_path, spec.people, analysis_fps,
+                                local_cache, on_progress)
+    replayed = _replay(track, spec, side, target_reps)
+    result = _flag_truncation(replayed.result, source.info, analysis_fps)
+    if out_dir is None:
+        document = _document(result, source.info, model_path.name, outputs={})
+        return _ended(RecordedAnalysis(result, source.info, document, {}, None), stopped)
+    writer = None
+    thumbnails: list[FaultThumbnail] = []
     decoded = 0
-    annotator = None
     try:
-        with contextlib.ExitStack() as stack:
-            if out_dir is not None:
-                writer = stack.enter_context(VideoWriterThread(
-                    out_dir / ANNOTATED, source.info.fps,
-                    (source.info.width_px, source.info.height_px)))
-                annotator = _Annotator(spec, Scoreboard(spec.title, spec.default_reps), writer)
-            angles, events = AngleFrame(0.0, {}), []
-            for frame, pose in _poses(source, cached, model_path, people, analysis_fps):
-                if pose is not None:  # a frame the model saw; the others show the last result
-                    poses.append(pose)
-                    angles, events = analysis.process(pose)
-                if annotator is not None:
-                    annotator.frame(frame.image_bgr, angles, events)
-                    events = []
-                decoded += 1
-                on_frame(frame.index)
-            analysis.finish()
+        if stopped is None:  # stopped while tracking: the results, not an hour of drawing
+            writer = VideoWriterThread(out_dir / ANNOTATED, source.info.fps,
+                                       (source.info.width_px, source.info.height_px))
+            for decoded in _draw(source, spec, replayed.frames, writer, thumbnails):
+                on_progress(DRAWING, decoded)
     finally:
-        # Partial or whole, what was analysed is kept: landmarks, then the result files.
-        track = cached or LandmarkTrack(tuple(poses), source.info.fps, str(video),
-                                        model_path.name, key)
-        if cached is None and poses:
-            store(track, *local_cache)
-        elif cached is not None and out_dir is not None:
-            store(cached, *local_cache)
-        result = _flag_truncation(analysis.result(str(video), _detection_rate(poses)),
-                                  source.info, analysis_fps)
-        document = _document(result, source.info, model_path.name, decoded=decoded,
-                             outputs={name: name for name in OUTPUT_FILES})
-        outputs = {}
-        if annotator is not None:
-            document["annotated_codec"] = annotator.writer.codec
-            document["annotated_size_px"] = list(annotator.writer.size)  # 8K+ is shrunk
-            outputs = _write_outputs(result, spec, document, out_dir, annotator)
-    return RecordedAnalysis(result, source.info, document, outputs,
-                            annotator.writer.codec if annotator else None)
+        if writer is not None:
+            writer.close()
+        document = _document(result, source.info, model_path.name, decoded=decoded or None,
+                             outputs={name: name for name in OUTPUT_FILES if
+                                      name != ANNOTATED or writer is not None})
+        if writer is not None:
+            document["annotated_codec"] = writer.codec
+            document["annotated_size_px"] = list(writer.size)  # 8K and up is shrunk
+        outputs = _write_outputs(result, spec, document, out_dir, thumbnails,
+                                 writer.codec if writer else None)
+    return _ended(RecordedAnalysis(result, source.info, document, outputs,
+                                   writer.codec if writer else None), stopped)
 
 
-def _poses(source: VideoFileSource, cached: LandmarkTrack | None, model_path: Path,
-           people: int, analysis_fps: float) -> Iterator[tuple[Frame, PoseFrame | None]]:
-    """Each decoded frame, with a pose when it is one the model sees (at `analysis_fps`),
-    taken from the cache when there is one."""
-    frames = prefetched(source)
+def _ended(recorded: RecordedAnalysis, stopped: BaseException | None) -> RecordedAnalysis:
+    if stopped is not None:
+        raise stopped  # after what was analysed is saved
+    return recorded
+
+
+def _landmarks(source: VideoFileSource, key: str, model_path: Path, people: int,
+               analysis_fps: float, local_cache: tuple[Path, ...], on_progress: Progress,
+               ) -> tuple[LandmarkTrack, BaseException | None]:
+    """The clip's landmarks: cached, or tracked now (all of them, or those tracked before
+    Ctrl-C, with the interruption to raise once they are saved)."""
+    cached = load_cached(key, *local_cache)
     if cached is not None:
-        pending = iter(cached.frames)
-        upcoming = next(pending, None)
-        for frame in frames:
-            pose = None
-            if upcoming is not None and upcoming.timestamp_ms <= frame.timestamp_ms + 0.5:
-                pose, upcoming = upcoming, next(pending, None)
-            yield frame, pose
-        return
+        store(cached, *local_cache)  # the output folder gets its copy
+        return cached, None
+    poses, stopped = [], None
     job = PoseJob(source.path, model_path, people, analysis_fps)
-    yield from zip(frames, segmented_poses(job, source.info.frame_count), strict=False)
+    try:
+        for index, pose in enumerate(segmented_poses(job, source.info.frame_count)):
+            if pose is not None:
+                poses.append(pose)
+            on_progress(TRACKING, index + 1)
+    except (KeyboardInterrupt, Interrupted) as interruption:
+        stopped = interruption
+    track = LandmarkTrack(tuple(poses), source.info.fps, str(source.path), model_path.name,
+                          key if stopped is None else "")
+    if poses and stopped is None:
+        store(track, *local_cache)
+    return track, stopped
+
+
+def _replay(track: LandmarkTrack, spec: ExerciseSpec, side: str | None,
+            target_reps: int | None) -> _Replayed:
+    analysis = SetAnalysis(spec, side=side, target_reps=target_reps,
+                           camera=track_camera(track, spec))
+    frames = [analysis.process(pose) for pose in track.frames]
+    closing = analysis.finish()
+    if frames and closing:  # a rep completed by the end of the video shows on its last frame
+        frames[-1] = (frames[-1][0], [*frames[-1][1], *closing])
+    return _Replayed(analysis.result(track.source, track.detection_rate), tuple(frames))
+
+
+def _draw(source: VideoFileSource, spec: ExerciseSpec,
+          analysed: tuple[tuple[AngleFrame, list[Event]], ...], writer: VideoWriterThread,
+          thumbnails: list[FaultThumbnail]) -> Iterator[int]:
+    """Every frame of the video with the overlay of the analysed frame at or before it;
+    yields the number of frames drawn so far."""
+    board = Scoreboard(spec.title, spec.default_reps)
+    pending = iter(analysed)
+    upcoming = next(pending, None)
+    angles, events = AngleFrame(0.0, {}), []
+    for drawn, frame in enumerate(prefetched(source), start=1):
+        if upcoming is not None and upcoming[0].timestamp_ms <= frame.timestamp_ms + 0.5:
+            (angles, events), upcoming = upcoming, next(pending, None)
+        board.apply(events, angles.timestamp_ms)
+        draw_overlay(frame.image_bgr, angles, board, spec)
+        writer.write(frame.image_bgr)
+        for fault in (e for e in events if isinstance(e, FaultDetected)):
+            if len(thumbnails) < MAX_THUMBNAILS:
+                thumbnails.append(FaultThumbnail(fault.timestamp_ms / 1000, fault.fault,
+                                                 fault.cue, fault.rep_index,
+                                                 _jpeg(frame.image_bgr)))
+        events = []
+        yield drawn
 
 
 TRUNCATED_SHARE = 0.9  # readable for less than this share of the announced length: damaged
@@ -186,10 +202,6 @@ def _flag_truncation(result: AnalysisResult, info: SourceInfo,
         "original file again."))
 
 
-def _detection_rate(poses: list[PoseFrame]) -> float:
-    return sum(bool(p.people) for p in poses) / len(poses) if poses else 0.0
-
-
 def _document(result: AnalysisResult, info: SourceInfo, model: str, *,
               outputs: dict[str, str], decoded: int | None = None) -> dict:
     """session.json; `decoded`: the frames read when the video was drawn (else announced)."""
@@ -200,15 +212,16 @@ def _document(result: AnalysisResult, info: SourceInfo, model: str, *,
 
 
 def _write_outputs(result: AnalysisResult, spec: ExerciseSpec, document: dict, out_dir: Path,
-                   annotator: _Annotator) -> dict[str, Path]:
+                   thumbnails: list[FaultThumbnail], codec: str | None) -> dict[str, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
-    outputs = {name: out_dir / name for name in OUTPUT_FILES}
+    outputs = {name: out_dir / name for name in OUTPUT_FILES
+               if name != ANNOTATED or codec is not None}
     write_reps_csv(result, outputs[REPS_CSV])
     write_session_json(document, outputs[SESSION_JSON])
     video = document["video"]
-    write_report(result, spec, outputs[REPORT_HTML], thumbnails=annotator.thumbnails,
+    write_report(result, spec, outputs[REPORT_HTML], thumbnails=thumbnails,
                  details={"model": document["model"],
-                          "annotated video codec": annotator.writer.codec,
+                          "annotated video codec": codec or "not drawn",
                           "size": f"{video['width']}x{video['height']} at {video['fps']:.3g} fps"})
     return outputs
 

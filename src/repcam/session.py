@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from repcam.camera_view import SIDE_ON, CameraView, ViewTracker
 from repcam.exercises import ExerciseSpec, make_analyser
 from repcam.exercises.events import Event
 from repcam.exercises.spec import Phase, signal_value
@@ -52,25 +53,45 @@ def start_position_match(spec: ExerciseSpec):
 
 @dataclass
 class ExerciseSession:
+    """`camera`: where the camera stands, when it was estimated beforehand (a recording's
+    whole set); None: estimated as the frames come (live), and changed only between reps."""
+
     spec: ExerciseSpec
     side: str | None = None
     filter_factory: FilterFactory = OneEuroFilter
+    camera: CameraView | None = None
     kinematics: Kinematics = field(init=False)
     selector: PersonSelector = field(init=False)
 
     def __post_init__(self) -> None:
-        self.kinematics = Kinematics(self.filter_factory)
+        self.kinematics = Kinematics(self.filter_factory, camera=self.camera or SIDE_ON)
         self.selector = PersonSelector(start_position_match(self.spec))
         self.analyser = make_analyser(self.spec, self.side)
         self.people_in_view = 0
+        self._tracker: ViewTracker | None = None
 
     def process(self, pose: PoseFrame) -> tuple[AngleFrame, list[Event]]:
         self.people_in_view = len(pose.people)
-        person = self.selector.select(pose.people,
-                                      may_switch=self.analyser.phase is Phase.SETUP)
+        resting = self.analyser.phase in (Phase.SETUP, Phase.READY)
+        # Before the first rep another person may prove the exerciser (the detector found a
+        # kneeling partner first): then the start position is learned afresh from them.
+        unproven = self.analyser.phase is Phase.SETUP or (
+            self.analyser.phase is Phase.READY and not self.analyser.count)
+        person = self.selector.select(pose.people, may_switch=unproven)
+        if self.selector.switched and self.analyser.phase is not Phase.SETUP:
+            self.analyser = make_analyser(self.spec, self.side)
+        if self.camera is None:
+            self._follow_camera(person, pose, resting)
         angles = self.kinematics.update(person, pose.timestamp_ms,
                                         (pose.width_px, pose.height_px))
         return angles, self.analyser.update(angles)
+
+    def _follow_camera(self, person: Landmarks | None, pose: PoseFrame, resting: bool) -> None:
+        if self._tracker is None:
+            self._tracker = ViewTracker((pose.width_px, pose.height_px))
+        self._tracker.add(person, pose.timestamp_ms)
+        if resting:  # never mid-rep: the angles would jump
+            self.kinematics.camera = self._tracker.view
 
     def finish(self, timestamp_ms: float, *, source_ended: bool = True) -> list[Event]:
         return self.analyser.finish(timestamp_ms, source_ended=source_ended)

@@ -40,8 +40,10 @@ class PersonSelector:
     _box: Box | None = field(default=None, init=False)
     _missed: int = field(default=0, init=False)
     _challenged: int = field(default=0, init=False)
+    switched: bool = field(default=False, init=False)  # this frame took another person
 
     def select(self, people: tuple[Landmarks, ...], *, may_switch: bool = True) -> Landmarks | None:
+        self.switched = False
         if not people:
             self._missed += 1
             return None
@@ -71,6 +73,7 @@ class PersonSelector:
         if self._challenged < self.switch_frames:
             return current
         self._challenged = 0
+        self.switched = True
         return best
 
     def _score(self, person: Landmarks) -> float:

@@ -129,9 +129,9 @@ def analyse_one(video: Path, spec: ExerciseSpec | None, side: str | None, reps: 
     info = VideoFileSource(video).info  # an unreadable file fails here, before any work
     if spec is None:
         spec = recognise_or_ask(video, model_path, info.frame_count)
-    with pose_progress(video, info.frame_count, info.fps, quiet=as_json) as on_frame:
+    with pose_progress(video, info.frame_count, info.fps, quiet=as_json) as on_progress:
         recorded = analyse_recording(video, spec, model_path, out_dir=out, side=side,
-                                     target_reps=reps, on_frame=on_frame)
+                                     target_reps=reps, on_progress=on_progress)
     result = recorded.result
     if as_json:
         print(json.dumps(result.to_dict(), indent=2, default=str))
@@ -152,8 +152,9 @@ def recognise_or_ask(video: Path, model_path: Path, frame_count: int | None):
     from repcam.errors import NoPersonError
     from repcam.recognise import recognise
 
-    with pose_progress(video, frame_count, None, quiet=False) as on_frame:
-        track = load_or_extract(video, model_path, on_frame=on_frame)
+    with pose_progress(video, frame_count, None, quiet=False) as on_progress:
+        track = load_or_extract(video, model_path,
+                                on_frame=lambda index: on_progress("tracking", index + 1))
     if track.detection_rate < MIN_DETECTION_TO_RECOGNISE:
         raise NoPersonError(
             f"Nobody was found in {video.name} (a person was seen in only "
@@ -174,8 +175,9 @@ def recognise_or_ask(video: Path, model_path: Path, frame_count: int | None):
 
 @contextlib.contextmanager
 def pose_progress(video: Path, total: int | None, fps: float | None,
-                  *, quiet: bool) -> Iterator[Callable[[int], None]]:
-    """A progress bar for one file: frames done, frames per second, speed vs real time, ETA."""
+                  *, quiet: bool) -> Iterator[Callable[[str, int], None]]:
+    """A progress bar for one file and stage (tracking, drawing): frames done, frames per
+    second, speed against real time, time left."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -187,15 +189,17 @@ def pose_progress(video: Path, total: int | None, fps: float | None,
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                         TextColumn("{task.fields[rate]}"), TimeRemainingColumn(),
                         console=err_console, transient=True, disable=quiet)
-    task = progress.add_task(video.name, total=total, rate="")
+    tasks: dict[str, int] = {}
 
-    def on_frame(index: int) -> None:
-        speed = progress.tasks[0].speed or 0.0
+    def on_progress(stage: str, done: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = progress.add_task(f"{video.name}: {stage}", total=total, rate="")
+        speed = progress.tasks[tasks[stage]].speed or 0.0
         rate = f"{speed:.1f} fps" + (f" ({speed / fps:.1f}x real time)" if fps and speed else "")
-        progress.update(task, completed=index + 1, rate=rate)
+        progress.update(tasks[stage], completed=done, rate=rate)
 
     with progress:
-        yield on_frame
+        yield on_progress
 
 
 EXTRA_COLUMNS = {"break_angle_deg": ("break °", 1.0), "controlled_ms": ("control s", 1000.0)}
@@ -206,7 +210,8 @@ def print_result(result, spec) -> None:
     unit = UNIT_SYMBOLS[unit_of(result.reps[0].signal) if result.reps else DEGREES].strip()
     columns = ["rep", "side", "start s", f"ROM {unit}", f"peak {unit}", "hold s",
                f"{spec.out_label} s",
-               f"{spec.back_label} s", *(EXTRA_COLUMNS[k][0] for k in extras), "faults"]
+               f"{spec.back_label} s", *(EXTRA_COLUMNS[k][0] for k in extras), "conf",
+               "faults"]
     cues = fault_cues(result)
     table = Table()
     for column in columns:
@@ -219,7 +224,7 @@ def print_result(result, spec) -> None:
         table.add_row(str(rep.index), rep.side, f"{rep.start_ms / 1000:.1f}",
                       f"{rep.rom_deg:.0f}", f"{rep.peak_deg:.0f}", hold,
                       f"{rep.lift_ms / 1000:.1f}", f"{rep.lower_ms / 1000:.1f}", *extra_cells,
-                      "; ".join(cues.get(f, f) for f in rep.faults))
+                      f"{rep.confidence:.0%}", "; ".join(cues.get(f, f) for f in rep.faults))
     console.print(f"[bold]{result.title}[/]: {result.source}", highlight=False)
     if result.reps:
         console.print(table)
@@ -231,9 +236,10 @@ def print_result(result, spec) -> None:
         f"[bold]{plural(result.count, 'rep')}[/] ({sides or 'none'})"
         + (f", {plural(partial, 'half-rep')} not counted" if partial else "")
         + f"; {result.duration_s:.1f} s of video, person found in "
-        f"{result.detection_rate:.0%} of frames, {result.view} view.",
+        f"{result.detection_rate:.0%} of frames.",
         highlight=False,
     )
+    console.print(f"Camera: {result.camera.sentence()}.", highlight=False)
     console.print(f"Dosage: {result.verdict.sentence()}", highlight=False)
     for warning in result.warnings:
         console.print(f"[yellow]Note:[/] {warning}", highlight=False)

@@ -7,9 +7,12 @@ from repcam.exercises.spec import (
     ExerciseSpec,
     FaultRule,
     Phase,
+    Requirement,
     Signal,
+    at_least,
+    at_most,
 )
-from repcam.kinematics import Posture
+from repcam.kinematics import Posture, other
 
 STAY_UPRIGHT = FaultRule(
     "leaning_forward", "stay upright, don't lean forwards",
@@ -28,6 +31,24 @@ UPPER_BODY_STILL = FaultRule(
     "trunk_sway", "keep your upper body still",
     lambda f, c: abs(f.near("trunk_lean") - c.start_signals[f"trunk_lean_{f.near_side}"]) > 10.0
     or f.near("trunk_lean") > 20.0,
+)
+
+# Standing on one straight leg, the working thigh hangs near vertical while the knee bends;
+# in a squat both knees bend and the thighs go towards level (a forward knee is a fault of a
+# real curl up to 20 degrees: the requirement lies well beyond it).
+ONE_LEG_BENDS = Requirement(
+    "one_leg_bends", lambda f, side: at_most(f.side("thigh_angle", side), 45.0)
+    and at_most(f.side("knee_flexion", other(side)), 35.0),
+    "a squat (both knees bend with the hips)")
+# Lying face down both thighs rest on the floor, in line with the trunk; on hands and knees
+# the supporting hip is bent to a right angle (the working thigh may be stretched back).
+def _thighs_down(frame, side: str) -> bool:
+    return all(at_least(frame.side("hip_line", s), 140.0) for s in ("left", "right"))
+
+
+THIGHS_DOWN = (
+    Requirement("thighs_down", _thighs_down, "a kickback on hands and knees", at="start"),
+    Requirement("thighs_down_up", _thighs_down, "a kickback on hands and knees"),
 )
 
 HAMSTRING_SET = ExerciseSpec(
@@ -63,6 +84,7 @@ HAMSTRING_CURL = ExerciseSpec(
     signal=Signal("knee_flexion", "moving", 0.0, 35.0, 45.0, 90.0, 150.0),
     hold_ms=3000.0,
     faults=(STAY_UPRIGHT, KNEES_IN_LINE),
+    requirements=(ONE_LEG_BENDS,),
     form_signals=("trunk_lean", "thigh_angle"),
     partial_cue="bring your heel higher",
 )
@@ -78,6 +100,7 @@ PRONE_CURL = ExerciseSpec(
     hold_ms=3000.0,
     required_joints=("HIP", "KNEE"),
     faults=(BACK_ARCHING,),
+    requirements=THIGHS_DOWN,
     form_signals=("trunk_rise",),
     partial_cue="bring your heel higher",
 )
@@ -92,6 +115,7 @@ BALL_SQUEEZE = ExerciseSpec(
     signal=Signal("knee_flexion", "moving", 40.0, 110.0, 10.0, 20.0, 60.0),
     hold_ms=3000.0,
     faults=(UPPER_BODY_STILL,),
+    requirements=(ONE_LEG_BENDS,),
     form_signals=("trunk_lean",),
     progresses_to="ball-squeeze-swing",
     partial_cue="squeeze the ball harder",

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 
-from repcam.exercises.spec import MOVING, ExerciseSpec, FaultRule, Phase, Signal
+from repcam.exercises.spec import (
+    MOVING,
+    ExerciseSpec,
+    FaultRule,
+    Phase,
+    Requirement,
+    Signal,
+    at_least,
+    at_most,
+)
 from repcam.kinematics import Posture, View
 
 _UP = frozenset({Phase.TOP})
@@ -37,6 +46,24 @@ PELVIS_LEVEL = FaultRule(
     phases=_UP, views=_FRONT,
 )
 
+# What makes a bridge a bridge (seen from the side): the knees stay bent, feet planted, and
+# the shoulders rest on the floor while the hips rise.
+KNEES_BENT = (
+    Requirement("knees_bent", lambda f, side: at_least(f.near("knee_flexion"), 40.0),
+                "a straight-leg raise (knees straight, the leg lifts, not the hips)",
+                at="start"),
+    Requirement("knees_bent_up", lambda f, side: at_least(f.near("knee_flexion"), 40.0),
+                "a straight-leg raise (knees straight, the leg lifts, not the hips)"),
+)
+SHOULDERS_DOWN = Requirement(
+    # Lying flat the trunk is level; shoulders on a bench raise it well above the hips.
+    "shoulders_down", lambda f, side: at_most(f.near("trunk_rise"), 25.0),
+    "a hip thrust with the shoulders raised on a bench", at="start")
+HIPS_UP = Requirement(
+    "hips_up", lambda f, side: any(at_least(f.side("hip_line", s), 155.0)
+                                   for s in ("left", "right")),
+    "a leg lift without the hips raised")
+
 BRIDGE = ExerciseSpec(
     name="bridge",
     title="Bridge",
@@ -53,6 +80,7 @@ BRIDGE = ExerciseSpec(
                         hold_band_deg=9.0, settle_range_deg=12.0),
     hold_ms=3000.0,
     faults=(ARCHING, KNEE_WIDTH),
+    requirements=(*KNEES_BENT, SHOULDERS_DOWN),
     partial_cue="lift higher",
 )
 
@@ -70,6 +98,9 @@ SINGLE_LEG_BRIDGE = ExerciseSpec(
                         hold_band_deg=15.0, settle_range_deg=12.0),
     hold_ms=3000.0,
     faults=(HIPS_DROP, PELVIS_LEVEL),
+    # A rep is the hips up with the other leg straight, in either order (leg first or
+    # bridge first): the leg's rise counts only with the hips up.
+    requirements=(HIPS_UP, SHOULDERS_DOWN),
     form_signals=("hip_line",),
     partial_cue="straighten the lifted leg",
     per_side=True,

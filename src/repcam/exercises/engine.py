@@ -11,9 +11,11 @@ from __future__ import annotations
 import itertools
 import math
 import statistics
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from repcam.camera_view import SIDE_ON, CameraView
 from repcam.exercises.events import (
     Event,
     FaultDetected,
@@ -28,13 +30,22 @@ from repcam.exercises.events import (
     TopReached,
 )
 from repcam.exercises.faults import FaultMonitor
-from repcam.exercises.spec import ExerciseSpec, Phase, RepContext, signal_value
-from repcam.kinematics import SIDES, AngleFrame, View
+from repcam.exercises.spec import (
+    ExerciseSpec,
+    Phase,
+    RepContext,
+    signal_joints,
+    signal_value,
+)
+from repcam.kinematics import SIDES, AngleFrame, View, joint_of, other
 
 REST_PROGRESS = 0.06  # below this the body is at rest (about landmark jitter)
 MEDIAN_WINDOW = 5  # samples: one odd landmark frame must not set the peak
 REST_MARGIN = 0.02  # the resting snapshot is taken this close to the lowest progress
 RISING_MS = 300.0  # a rep still rising this long before the video ended was cut off
+SWAP_JUMP_DEG = 30.0  # more than a leg moves between two frames: the labels were swapped
+FORGET_MS = 8000.0  # lost this long, an open rep is closed; the set itself goes on
+MOTION_WINDOW_MS = 3000.0  # a start seen in the movement: its low point within this
 
 
 @dataclass
@@ -50,11 +61,15 @@ class _Rep:
     counted: bool = False
     live_hold_ms: float = 0.0
     highest_signals: dict[str, float] = field(default_factory=dict)
+    seen: list[float] = field(default_factory=list)  # the working joints' visibility, per frame
+    refused: str = ""  # the exercise's position missing at the start (sticky) or the top
+    refused_at_start: bool = False
 
-    def note(self, signals: Mapping[str, float]) -> None:
+    def note(self, signals: Mapping[str, float], seen: float) -> None:
         for name, value in signals.items():
             if not math.isnan(value) and value > self.highest_signals.get(name, -math.inf):
                 self.highest_signals[name] = value
+        self.seen.append(seen)
 
     @property
     def peak_deg(self) -> float:
@@ -104,6 +119,10 @@ class RepAnalyser(AnalyserState):
         self._back_since_ms: float | None = None
         self._rest_progress = math.inf
         self._rep: _Rep | None = None
+        self._camera: CameraView = SIDE_ON
+        self._lost = False
+        self._recent: list[tuple[float, dict[str, float]]] = []  # setup: the last seconds
+        self.look_alikes: Counter[str] = Counter()  # reps refused: what they looked like
 
     # -- the learned range -------------------------------------------------------------
     @property
@@ -115,6 +134,14 @@ class RepAnalyser(AnalyserState):
 
     def _value(self, frame: AngleFrame, side: str) -> float:
         return signal_value(frame, self.signal.angle, side)
+
+    def _working_visibility(self, frame: AngleFrame) -> float:
+        """How well the model saw the joints of the working side's signal (the least seen)."""
+        if frame.person is None:
+            return 0.0
+        joints = signal_joints(self.signal.angle)
+        return float(min((frame.person.visibility[joint_of(self._side, name)]
+                          for name in joints), default=1.0))
 
     def _progress(self, frame: AngleFrame, side: str) -> float:
         start = self._start_deg.get(side, next(iter(self._start_deg.values())))
@@ -130,50 +157,77 @@ class RepAnalyser(AnalyserState):
     # -- per frame -----------------------------------------------------------------------
     def update(self, frame: AngleFrame) -> list[Event]:
         t = frame.timestamp_ms
+        self._camera = frame.camera
         if self._first_ms is None:
             self._first_ms = t
         if not position_ok(self.spec, frame, moving=self._rep is not None):
             return self._absent(t)
-        self._last_seen_ms = t
+        self._last_seen_ms, self._lost = t, False
+        events = self._settle_start(frame) if self.phase is Phase.SETUP else []
         if self.phase is Phase.SETUP:
-            return self._settle_start(frame)
+            return events
         if self.phase is Phase.READY:
             self._side = max(self._sides(frame), key=lambda s: self._progress(frame, s))
             # If the person turned round, the start value carries over to the other side.
             self._start_deg.setdefault(self._side, next(iter(self._start_deg.values())))
+        elif self._rep is not None:
+            self._follow_swapped_legs(frame)
         value = self._value(frame, self._side)
         if math.isnan(value):
-            return []
+            return events
         self.progress = self._progress(frame, self._side)
-        events = self._step(frame, value)
+        events += self._step(frame, value)
         if self._rep is not None:
-            self._rep.note(frame.signals)
+            self._rep.note(frame.signals, self._working_visibility(frame))
             context = RepContext(self._rep.context_signals, self._side, self._rep.peak_deg,
                                  self._rep.highest_signals)
             events += self._faults.check_frame(frame, self.phase, context, self._rep.index)
         return events
 
+    def _follow_swapped_legs(self, frame: AngleFrame) -> None:
+        """MediaPipe may swap the left and right legs mid-rep (a body lying side-on, legs
+        crossing): the working leg is the one that continues the rep's movement, not a
+        label. Swapped only on a jump no leg makes in a frame that the other label explains."""
+        if self.signal.side_mode != "moving" or self.forced_side or self._rep is None:
+            return
+        last = self._rep.samples[-1][1]
+        here, there = self._value(frame, self._side), self._value(frame, other(self._side))
+        if abs(here - last) > SWAP_JUMP_DEG and abs(there - last) < SWAP_JUMP_DEG / 2:
+            self._start_deg.setdefault(other(self._side), self._start_deg[self._side])
+            self._side = other(self._side)
+
     def _absent(self, t: float) -> list[Event]:
+        """Nobody, or not the exercise's position. A short gap holds the state; a longer one
+        is said once, and the set resumes where it was when the person is seen again (a push
+        back up from the hands hides the legs; someone walks in front). Only after
+        `FORGET_MS` is an open rep closed: completed if counted, dropped if not."""
         if self.phase is Phase.SETUP or self._last_seen_ms is None:
             return []
-        if t - self._last_seen_ms < self._t.gap_ms:
+        gap = t - self._last_seen_ms
+        if gap < self._t.gap_ms:
             return []  # a short gap: hold the state, do not invent movement
-        events: list[Event] = [PositionLost(t, "the start position or the person was lost")]
-        if self._rep is not None and self._rep.counted:
-            events += self._complete(self._last_seen_ms)
-        self._rep = None
-        self.phase = Phase.SETUP
-        self._settle.clear()
+        events: list[Event] = []
+        if not self._lost:
+            self._lost = True
+            events.append(PositionLost(t, "the start position or the person was lost"))
+        if gap >= FORGET_MS and self._rep is not None:
+            if self._rep.counted:
+                events += self._complete(self._last_seen_ms)
+            self._rep, self.phase, self._back_since_ms = None, Phase.READY, None
         return events
 
     def _settle_start(self, frame: AngleFrame) -> list[Event]:
-        """Wait until a plausible start position has been held still for `settle_ms`."""
+        """Wait until a plausible start position has been held still for `settle_ms`, or
+        see it in the movement itself: someone who goes straight into their reps without a
+        pause (or a clip that opens mid-rep) has rested at the low point of the last dip."""
         self._watch_from(frame.view)
         signal = self.signal
         values = {
             s: v for s in self._sides(frame)
             if signal.start_min_deg <= (v := self._value(frame, s)) <= signal.start_max_deg
         }
+        if (ready := self._start_from_motion(frame)) is not None:
+            return ready
         if not values:
             self._settle.clear()
             return []
@@ -193,6 +247,25 @@ class RepAnalyser(AnalyserState):
         self.phase = Phase.READY
         self._last_bottom_ms = frame.timestamp_ms
         return [PositionReady(frame.timestamp_ms)]
+
+    def _start_from_motion(self, frame: AngleFrame) -> list[Event] | None:
+        """READY from the lowest plausible start value of the last `MOTION_WINDOW_MS`, once
+        the body has clearly left it (as far as a rep begins)."""
+        t, signal = frame.timestamp_ms, self.signal
+        now = {s: self._value(frame, s) for s in self._sides(frame)}
+        self._recent.append((t, now))
+        self._recent = [(ts, v) for ts, v in self._recent if t - ts <= MOTION_WINDOW_MS]
+        leave = self._t.leave_start * self.range_deg
+        for side, value in now.items():
+            lows = [(v[side], ts) for ts, v in self._recent if side in v and
+                    signal.start_min_deg <= v[side] <= signal.start_max_deg]
+            if lows and value - min(lows)[0] > leave:
+                low, low_ms = min(lows)
+                self._start_deg, self.phase = {side: low}, Phase.READY
+                self._last_bottom_ms = low_ms
+                self._recent.clear()
+                return [PositionReady(t)]
+        return None
 
     def _watch_from(self, view: View) -> None:
         """Measure with the signal that works from this camera view (chosen before a set,
@@ -223,7 +296,11 @@ class RepAnalyser(AnalyserState):
         back_at_start = self._confirmed_at_start(t, p)
         if self.phase is Phase.OUT:
             if p >= th.enter_top:
-                return self._reach_top(t)
+                refused = self._rep.refused if self._rep.refused_at_start else \
+                    self._refused(frame, "top")
+                if not refused:
+                    return self._reach_top(t)
+                self._rep.refused = refused  # up, but not in the exercise's position
             return self._abandon(back_at_start) if back_at_start is not None else []
         if self.phase is Phase.TOP:
             if p < th.exit_top:
@@ -254,6 +331,13 @@ class RepAnalyser(AnalyserState):
                 self._start_deg[side] = min(max(drifted, signal.start_min_deg),
                                             signal.start_max_deg)
 
+    def _refused(self, frame: AngleFrame, at: str) -> str:
+        """What the movement looks like instead, if a requirement of the exercise's position
+        fails now (`at` the top or the start); '' when all hold."""
+        return next((r.instead for r in self.spec.requirements
+                     if r.at == at and frame.view in r.views and not r.check(frame, self._side)),
+                    "")
+
     def _begin(self, frame: AngleFrame, value: float) -> list[Event]:
         index = len(self.reps) + 1
         start_deg = self._start_deg[self._side]
@@ -261,6 +345,8 @@ class RepAnalyser(AnalyserState):
         samples = [(self._last_bottom_ms, start_deg), (frame.timestamp_ms, value)]
         self._rep = _Rep(index, self._side, self._last_bottom_ms, start_deg,
                          self._rest_signals or dict(frame.signals), samples)
+        self._rep.refused = self._refused(frame, "start")
+        self._rep.refused_at_start = bool(self._rep.refused)
         self.phase = Phase.OUT
         self._rest_progress = math.inf
         self._faults.new_rep()
@@ -294,6 +380,9 @@ class RepAnalyser(AnalyserState):
         assert rep is not None
         self._rep, self.phase, self._back_since_ms = None, Phase.READY, None
         self._last_bottom_ms = t
+        if rep.refused:  # another movement that looks alike: not a half-rep of this one
+            self.look_alikes[rep.refused] += 1
+            return []
         peak_progress = (rep.peak_deg - rep.start_deg) / self.range_deg
         if peak_progress >= self._t.partial:
             return [FaultDetected(t, "partial", self.spec.partial_cue, rep.index)]
@@ -327,12 +416,14 @@ class RepAnalyser(AnalyserState):
                                                             strict=False)
                       if inside and t1 <= last_top)
         extras = self.spec.extras(rep.samples) if self.spec.extras else {}
+        confidence = rep_confidence(statistics.median(rep.seen) if rep.seen else 0.0,
+                                    self._camera, values, peak - rep.start_deg)
         return RepMetrics(
             index=rep.index, side=rep.side, start_ms=rep.start_ms, end_ms=end_ms,
             signal=self.signal.angle, start_deg=rep.start_deg, peak_deg=peak,
             hold_ms=hold_ms, hold_target_ms=self.spec.hold_ms,
             lift_ms=first_top - rep.start_ms, lower_ms=end_ms - last_top,
-            faults=self._faults.rep_faults(), extras=extras,
+            faults=self._faults.rep_faults(), extras=extras, confidence=confidence,
         )
 
     def finish(self, timestamp_ms: float, *, source_ended: bool = True) -> list[Event]:
@@ -356,6 +447,19 @@ class RepAnalyser(AnalyserState):
         last_ms, last = rep.samples[-1]
         earlier = [v for t, v in rep.samples if t <= last_ms - RISING_MS]
         return bool(earlier) and last - earlier[-1] > self.signal.hold_band_deg
+
+
+def rep_confidence(seen: float, camera: CameraView, values: list[float], rom: float) -> float:
+    """0..1, how far a rep's numbers can be trusted: the working limb clearly seen (model
+    visibility), the camera near side-on (a turned camera's correction is an estimate), and a
+    steady signal (frame-to-frame jitter small against the range of the rep)."""
+    clear = min(max((seen - 0.5) / 0.45, 0.0), 1.0)
+    turn = camera.turned / 60.0 if camera.trusted else 0.6
+    view = min(max(1.0 - 0.5 * turn * turn, 0.3), 1.0)
+    wobble = [abs(a - 2 * b + c) for a, b, c in zip(values, values[1:], values[2:],
+                                                     strict=False)]
+    jitter = statistics.median(wobble) / max(abs(rom), 1.0) if wobble else 0.0
+    return round(clear * view / (1.0 + 10.0 * jitter), 2)
 
 
 def running_median(values: list[float], window: int) -> list[float]:

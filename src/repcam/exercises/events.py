@@ -22,6 +22,7 @@ class RepMetrics:
     lower_ms: float
     faults: tuple[str, ...] = ()
     extras: dict[str, float] = field(default_factory=dict)
+    confidence: float = 1.0  # 0..1: how well this rep could be measured (see engine)
 
     @property
     def rom_deg(self) -> float:

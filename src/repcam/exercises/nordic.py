@@ -47,7 +47,8 @@ NORDIC = ExerciseSpec(
     "Camera at hip height, 2-3 m away.",
     postures=frozenset({Posture.KNEELING}),
     # Lean of the knee-shoulder line from vertical: 0 upright, 90 flat on the floor.
-    signal=Signal("line_lean", "near", -5.0, 20.0, 30.0, 65.0, 100.0),
+    # Begun already leaning (up to about 30 degrees), or with bent hips, it still counts.
+    signal=Signal("line_lean", "near", -5.0, 32.0, 30.0, 65.0, 100.0),
     hold_ms=0.0,
     required_joints=("SHOULDER", "HIP", "KNEE"),
     faults=(

@@ -52,6 +52,33 @@ class FaultRule:
     views: frozenset[View] = frozenset({View.SIDE, View.OBLIQUE})
 
 
+def at_most(value: float, limit: float) -> bool:
+    """For requirements: an unmeasured value (NaN: the joint not seen) does not refuse."""
+    return not value > limit
+
+
+def at_least(value: float, limit: float) -> bool:
+    return not value < limit
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """What a rep must show besides its signal's rise: the exercise's defining posture, so a
+    movement that only looks alike (a squat for a standing curl) is not counted. `check(frame,
+    side)` is judged `at` the top (when the count would be made) or at the start (at rest,
+    as the rep begins); `instead` names the look-alike, said when it is seen."""
+
+    name: str
+    check: Callable[[AngleFrame, str], bool]
+    instead: str
+    at: str = "top"
+    views: frozenset[View] = frozenset({View.SIDE, View.OBLIQUE})
+
+    def __post_init__(self) -> None:
+        if self.at not in ("top", "start"):
+            raise ValueError(f"{self.name}: a requirement is judged at 'top' or 'start'")
+
+
 @dataclass(frozen=True)
 class RepRule:
     """A fault judged on a completed rep (tempo, for example)."""
@@ -140,6 +167,12 @@ def signal_vertex(angle: str) -> str:
     return measure.vertex
 
 
+def signal_joints(angle: str) -> tuple[str, ...]:
+    """The joints a signal is measured from ("HIP", "KNEE", ...; "OTHER_HIP" the other side's)."""
+    measure = _measure(angle)
+    return measure.joints if measure else ()
+
+
 def unit_of(angle: str) -> str:
     """The unit of a signal; degrees for a rep logged before reps named their signal."""
     measure = _measure(angle)
@@ -161,6 +194,7 @@ class ExerciseSpec:
     required_joints: tuple[str, ...] = ("SHOULDER", "HIP", "KNEE", "ANKLE")
     faults: tuple[FaultRule, ...] = ()
     rep_rules: tuple[RepRule, ...] = ()
+    requirements: tuple[Requirement, ...] = ()
     partial_cue: str = "go further"
     out_label: str = "lift"
     back_label: str = "lower"
@@ -173,6 +207,7 @@ class ExerciseSpec:
     progresses_to: str | None = None  # the next exercise, when it is not simply the next stage
     helpers: int = 0  # people who may be in view besides the exerciser (a partner's hands)
     analysis_fps: float = 15.0  # poses a second analysed in a recording (0: every frame)
+    max_yaw_deg: float = 60.0  # how far from side-on the camera may be turned
     notes: str = ""
 
     @property

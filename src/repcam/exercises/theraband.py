@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from repcam.exercises.beginners import BACK_ARCHING
+from repcam.exercises.beginners import BACK_ARCHING, THIGHS_DOWN
 from repcam.exercises.spec import ExerciseSpec, RepRule, Signal
 from repcam.kinematics import Posture
 
@@ -33,6 +33,7 @@ PRONE_BAND_CURL = ExerciseSpec(
     signal=Signal("knee_flexion", "moving", 0.0, 40.0, 40.0, 90.0, 150.0),
     hold_ms=3000.0,
     faults=(BACK_ARCHING,),
+    requirements=THIGHS_DOWN,
     form_signals=("trunk_rise",),
     rep_rules=(
         RepRule("leg_dropped", "lower the leg slowly",

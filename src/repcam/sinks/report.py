@@ -144,7 +144,8 @@ def _header(result: AnalysisResult) -> str:
     verdict = result.verdict
     badge = "good" if verdict.done_well else "todo"
     return (f"<h1>{html.escape(result.title)}</h1>"
-            f"<p class='source'>{html.escape(Path(result.source).name)}</p>"
+            f"<p class='source'>{html.escape(Path(result.source).name)}: "
+            f"{html.escape(result.camera.sentence())}</p>"
             f"<p class='verdict {badge}'>{html.escape(verdict.sentence())}</p>")
 
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from repcam import __version__
-from repcam.analysis import AnalysisResult
+from repcam.analysis import AnalysisResult, camera_document
 from repcam.exercises.events import FaultDetected, RepMetrics
 from repcam.exercises.spec import unit_of
 from repcam.files import replacing, write_text
@@ -23,7 +23,7 @@ SESSION_SCHEMA = "repcam.session/1"
 # the person.
 REP_COLUMNS = ("rep", "side", "signal", "unit", "start_s", "end_s", "start_deg", "peak_deg",
                "rom_deg", "hold_s", "hold_target_s", "hold_met", "lift_s", "lower_s", "faults",
-               "fault_cues")
+               "fault_cues", "confidence")
 
 
 def rep_rows(result: AnalysisResult) -> list[dict[str, object]]:
@@ -53,6 +53,7 @@ def rep_row(rep: RepMetrics, extras: list[str] | None = None,
         "faults": ";".join(rep.faults),
         "fault_cues": "; ".join(cues.get((rep.index, f), f.replace("_", " "))
                                 for f in rep.faults),
+        "confidence": rep.confidence,
     }
     for key in sorted(rep.extras) if extras is None else extras:
         row[key] = _round(rep.extras.get(key, math.nan))
@@ -83,6 +84,7 @@ def session_document(result: AnalysisResult, *, model: str, video: dict[str, obj
         "model": model,
         "video": video,
         "view": result.view,
+        "camera": camera_document(result.camera),
         "detection_rate": _round(result.detection_rate, 3),
         "totals": {
             "reps": result.count,

@@ -2,7 +2,7 @@
 
 from repcam.synthetic.body import Camera
 from repcam.synthetic.clip import Disturbance, SyntheticClip, synthesize
-from repcam.synthetic.motions import CAMERA_SIDE, MOTIONS, RepPlan, fatigued
+from repcam.synthetic.motions import CAMERA_SIDE, LOOK_ALIKES, MOTIONS, RepPlan, fatigued
 
-__all__ = ["CAMERA_SIDE", "MOTIONS", "Camera", "Disturbance", "RepPlan", "SyntheticClip",
-           "fatigued", "synthesize"]
+__all__ = ["CAMERA_SIDE", "LOOK_ALIKES", "MOTIONS", "Camera", "Disturbance", "RepPlan",
+           "SyntheticClip", "fatigued", "synthesize"]

@@ -70,6 +70,9 @@ def heading_deg(vector: np.ndarray) -> float:
     return math.degrees(math.atan2(vector[0], vector[1]))
 
 
+SOLE_M = 0.04
+
+
 def side_chain(pose: BodyPose, side: str, seg: Segments) -> dict[str, np.ndarray]:
     """2D sagittal positions of one side's joints."""
     leg = pose.leg(side)
@@ -86,8 +89,9 @@ def side_chain(pose: BodyPose, side: str, seg: Segments) -> dict[str, np.ndarray
     front = direction(pose.trunk_deg + 90.0)
     return {
         "SHOULDER": shoulder, "HIP": hip, "KNEE": knee, "ANKLE": ankle,
-        "HEEL": ankle - seg.heel * direction(foot_deg) + 0.04 * direction(shin_deg),
-        "FOOT_INDEX": ankle + seg.foot * direction(foot_deg),
+        # The sole runs 4 cm below the ankle: heel and toes on one line (flat on a floor).
+        "HEEL": ankle - seg.heel * direction(foot_deg) + SOLE_M * direction(shin_deg),
+        "FOOT_INDEX": ankle + seg.foot * direction(foot_deg) + SOLE_M * direction(shin_deg),
         "ELBOW": elbow, "WRIST": wrist,
         "PINKY": wrist + 0.08 * direction(upper_arm_deg - pose.elbow_flexion_deg),
         "INDEX": wrist + 0.09 * direction(upper_arm_deg - pose.elbow_flexion_deg) + 0.01 * front,
@@ -140,7 +144,8 @@ class Camera:
     """A pinhole camera aimed at `target`, `distance_m` away on the body's `side`.
 
     `yaw_deg` turns it round the vertical axis (0: a true side view, 90: facing the body's
-    front); `mirror` flips the picture as a selfie camera does.
+    front, negative: towards its back); `pitch_deg` raises it to look down at the target by
+    that much (None: at `height_m`); `mirror` flips the picture as a selfie camera does.
     """
 
     side: str = "left"
@@ -151,14 +156,20 @@ class Camera:
     focal_px: float = 700.0
     size_px: tuple[int, int] = (640, 480)
     mirror: bool = False
+    pitch_deg: float | None = None
 
     def basis(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The camera's position and its look, right and up directions, in the world."""
         side_sign = -1.0 if self.side == "left" else 1.0
         yaw = math.radians(self.yaw_deg)
+        across, height = self.distance_m, self.height_m
+        if self.pitch_deg is not None:
+            pitch = math.radians(self.pitch_deg)
+            across = self.distance_m * math.cos(pitch)
+            height = self.target[1] + self.distance_m * math.sin(pitch)
         # Camera position: on the chosen side, turned by yaw towards the body's front.
-        offset = np.array([math.sin(yaw), 0.0, side_sign * math.cos(yaw)]) * self.distance_m
-        eye = np.array([self.target[0], self.height_m, 0.0]) + offset
+        offset = np.array([math.sin(yaw), 0.0, side_sign * math.cos(yaw)]) * across
+        eye = np.array([self.target[0], height, 0.0]) + offset
         look = np.array([self.target[0], self.target[1], 0.0]) - eye
         look /= np.linalg.norm(look)
         right = np.cross(look, [0.0, 1.0, 0.0])
@@ -193,3 +204,16 @@ def to_landmarks(pose: BodyPose, camera: Camera, seg: Segments = Segments()) -> 
         visibility = np.full(NUM_JOINTS, 0.95)
     hips = (world[Joint.LEFT_HIP] + world[Joint.RIGHT_HIP]) / 2
     return Landmarks(image, visibility, world - hips)
+
+
+SAGITTAL_PX_PER_M = 1000.0
+
+
+def sagittal_landmarks(pose: BodyPose, seg: Segments = Segments()) -> Landmarks:
+    """The body drawn flat on its own sagittal plane, seen from its left (front to the right
+    of the picture, up at the top), in millimetres: what every signal measures anatomically,
+    whatever camera filmed it. Depth is the body's left-right axis."""
+    world = world_points(pose, seg)
+    hips = (world[Joint.LEFT_HIP] + world[Joint.RIGHT_HIP]) / 2
+    image = np.column_stack([world[:, 0], -world[:, 1], world[:, 2]]) * SAGITTAL_PX_PER_M
+    return Landmarks(image, np.ones(NUM_JOINTS), world - hips)

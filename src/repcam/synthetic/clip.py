@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from repcam.landmarks import Landmarks, PoseFrame
-from repcam.synthetic.body import BodyPose, Camera, Leg, to_landmarks, world_points
-from repcam.synthetic.motions import MOTIONS, RepPlan, Timeline, TruthRep, build_timeline
+from repcam.synthetic import motions
+from repcam.synthetic.body import (
+    BodyPose,
+    Camera,
+    Leg,
+    sagittal_landmarks,
+    to_landmarks,
+    world_points,
+)
+from repcam.synthetic.motions import RepPlan, Timeline, TruthRep, build_timeline
 
 
 @dataclass(frozen=True)
@@ -26,24 +34,41 @@ class SyntheticClip:
     poses: tuple[BodyPose, ...]
     timeline: Timeline
     camera: Camera
+    _anatomical: dict[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def truth(self) -> tuple[TruthRep, ...]:
         return self.timeline.reps
 
+    def anatomical(self, name: str) -> np.ndarray:
+        """A named per-side signal (e.g. "knee_flexion_left") of the body itself, frame by
+        frame: measured on its own sagittal plane, so the same whatever the camera."""
+        if name not in self._anatomical:
+            from repcam.filters import NoFilter
+            from repcam.kinematics import Kinematics
+
+            kinematics = Kinematics(NoFilter)
+            self._anatomical[name] = np.array([
+                kinematics.update(sagittal_landmarks(pose), frame.timestamp_ms,
+                                  (0, 0)).signals[name]
+                for pose, frame in zip(self.poses, self.frames, strict=True)])
+        return self._anatomical[name]
+
 
 def fit_camera(poses: list[BodyPose], camera: Camera) -> Camera:
-    """Aim at the middle of the movement and zoom so the body fills most of the frame, as
-    wide and tall as it is across this camera's view (a body seen from its feet is narrow)."""
+    """Aim at the middle of the movement and zoom so the body, as this camera sees it (the
+    near parts larger when it is turned), fills most of the frame and none of it is cut off."""
     points = np.concatenate([world_points(p) for p in poses[:: max(len(poses) // 40, 1)]])
     low, high = points[:, :2].min(axis=0), points[:, :2].max(axis=0)
     centre = (low + high) / 2
     aimed = replace(camera, height_m=float(centre[1]),
                     target=(float(centre[0]), float(centre[1])))
-    _, _, right, up = aimed.basis()
     width, height = camera.size_px
-    extent = max(float(np.ptp(points @ right)), float(np.ptp(points @ up)) * width / height)
-    return replace(aimed, focal_px=0.8 * width * camera.distance_m / max(extent, 0.5))
+    projected, _ = aimed.project(points)
+    reach_x = float(np.abs(projected[:, 0] - width / 2).max())
+    reach_y = float(np.abs(projected[:, 1] - height / 2).max())
+    zoom = min(0.42 * width / max(reach_x, 1.0), 0.42 * height / max(reach_y, 1.0))
+    return replace(aimed, focal_px=aimed.focal_px * zoom)
 
 
 def _walker(t_s: float, duration_s: float) -> BodyPose:
@@ -55,7 +80,7 @@ def _walker(t_s: float, duration_s: float) -> BodyPose:
 def synthesize(exercise: str, reps: list[RepPlan], *, camera: Camera | None = None,
                fps: float = 30.0, disturbance: Disturbance | None = None,
                seed: int = 0) -> SyntheticClip:
-    motion = MOTIONS[exercise]
+    motion = motions.motion(exercise)
     timeline = build_timeline(motion, reps, fps)
     body = [motion.pose(p, plan) for p, plan in zip(timeline.progress, timeline.plans,
                                                      strict=True)]
@@ -67,8 +92,7 @@ def synthesize(exercise: str, reps: list[RepPlan], *, camera: Camera | None = No
     for t_ms, pose in zip(timeline.times_ms, body, strict=True):
         people = [_noisy(to_landmarks(pose, camera), disturbance.noise_px, rng)]
         if disturbance.intruder:
-            far = Camera(camera.side, camera.distance_m + 2.5, camera.yaw_deg, camera.height_m,
-                         camera.target, camera.focal_px, camera.size_px, camera.mirror)
+            far = replace(camera, distance_m=camera.distance_m + 2.5)
             people.append(_noisy(to_landmarks(_walker(t_ms / 1000, duration_s), far),
                                  disturbance.noise_px, rng))
             rng.shuffle(people)  # the detector's order means nothing

@@ -228,6 +228,32 @@ MOTIONS: dict[str, Motion] = {
 }
 
 
+_HIP_THRUST = poses.Bridge(top_elevation_deg=2.0, shoulder_height_m=0.45, feet_height_m=0.08)
+
+
+def _bench_hip_thrust(p: float, plan: RepPlan) -> BodyPose:
+    return _HIP_THRUST.pose(poses.lerp(-38.0, 2.0, p))
+
+
+# Movements that look like an exercise of the programme and are not: each names the one it
+# mimics. They must count no rep of it (the tests' negatives).
+LOOK_ALIKES: dict[str, tuple[Motion, str]] = {
+    "straight-leg-raise": (Motion(lambda p, plan: poses.straight_leg_raise(70.0 * p,
+                                                                           plan.side), {}),
+                           "bridge"),
+    "bench-hip-thrust": (Motion(_bench_hip_thrust, {}, props=(
+        Prop("box", (-0.15, 0.20), (0.5, 0.40)),)), "bridge"),
+    "squat": (Motion(lambda p, plan: poses.squat(p), {}), "hamstring-curl"),
+    "kneeling-kickback": (Motion(lambda p, plan: poses.kneeling_kickback(p, plan.side), {}),
+                          "prone-curl"),
+}
+
+
+def motion(name: str) -> Motion:
+    """An exercise's motion, or a look-alike's."""
+    return MOTIONS[name] if name in MOTIONS else LOOK_ALIKES[name][0]
+
+
 @dataclass(frozen=True)
 class TruthRep:
     start_ms: float

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
 
-from repcam.synthetic.body import BodyPose, Leg, Segments, heading_deg
+from repcam.synthetic.body import BodyPose, Leg, Segments, heading_deg, side_chain
 
 SEG = Segments()
 FLOOR_SHOULDER = np.array([0.0, 0.10])  # shoulder height when lying on the back
@@ -57,24 +57,31 @@ class Bridge:
 
     feet_height_m: float = 0.08  # 0.18 on a roller
     top_elevation_deg: float = 25.0
+    shoulder_height_m: float = float(FLOOR_SHOULDER[1])  # 0.45: the shoulders on a bench
+
+    @property
+    def shoulder(self) -> np.ndarray:
+        return np.array([FLOOR_SHOULDER[0], self.shoulder_height_m])
 
     @property
     def ankle(self) -> np.ndarray:
         direction = np.array([math.cos(math.radians(self.top_elevation_deg)),
                               math.sin(math.radians(self.top_elevation_deg))])
-        knee_top = FLOOR_SHOULDER + (SEG.trunk + SEG.thigh) * direction
+        knee_top = self.shoulder + (SEG.trunk + SEG.thigh) * direction
         dy = knee_top[1] - self.feet_height_m
         return np.array([knee_top[0] + math.sqrt(max(SEG.shin**2 - dy**2, 0.0)),
                          self.feet_height_m])
 
     def pose(self, elevation_deg: float) -> BodyPose:
         e = math.radians(elevation_deg)
-        hip = FLOOR_SHOULDER + SEG.trunk * np.array([math.cos(e), math.sin(e)])
+        hip = self.shoulder + SEG.trunk * np.array([math.cos(e), math.sin(e)])
         trunk = -(90.0 + elevation_deg)
         knee = _circle_meet(hip, SEG.thigh, self.ankle, SEG.shin)
         thigh, shin = heading_deg(knee - hip), heading_deg(self.ankle - knee)
         leg = Leg(wrap(trunk + 180.0 - thigh), wrap(shin - thigh), wrap(180.0 - shin))
-        return BodyPose(tuple(hip), trunk, leg, leg, shoulder_flexion_deg=10.0)
+        # The arms stay on the floor beside the body, reaching towards the feet.
+        return BodyPose(tuple(hip), trunk, leg, leg, shoulder_flexion_deg=-elevation_deg - 5.0,
+                        elbow_flexion_deg=5.0)
 
     def hip_line(self, elevation_deg: float) -> float:
         return 180.0 - self.pose(elevation_deg).left.hip_flexion_deg
@@ -173,3 +180,31 @@ def lying_hold(knee_deg: float, working: str) -> BodyPose:
     rest = Leg(8.0, 8.0, 0.0)
     pose = BodyPose((0.0, 0.12), -90.0, rest, rest, shoulder_flexion_deg=15.0)
     return pose.with_leg(working, Leg(8.0 + knee_deg / 2, knee_deg, 0.0))
+
+
+# -- movements that look like an exercise of the programme but are not (negatives) --------
+def straight_leg_raise(lift_deg: float, working: str) -> BodyPose:
+    """Lying on the back, legs straight: one straight leg lifts (hip flexion)."""
+    rest = Leg(0.0, 3.0, 0.0)
+    pose = BodyPose((0.0, 0.12), -90.0, rest, rest, shoulder_flexion_deg=-5.0,
+                    elbow_flexion_deg=5.0)
+    return pose.with_leg(working, Leg(lift_deg, 3.0, 0.0))
+
+
+def squat(p: float) -> BodyPose:
+    """Both knees and hips bend together, the trunk leans forward, the feet stay flat."""
+    trunk, thigh, shin = 35.0 * p, -80.0 * p, 25.0 * p  # from vertical; thigh forward
+    leg = Leg(trunk - thigh, shin - thigh, -shin)
+    pose = BodyPose((0.0, 0.0), trunk, leg, leg, shoulder_flexion_deg=80.0,
+                    elbow_flexion_deg=10.0)
+    ankle = side_chain(pose, "left", SEG)["ANKLE"]  # the hip placed over planted feet
+    return replace(pose, hip_xy=(float(-ankle[0]), float(0.09 - ankle[1])))
+
+
+def kneeling_kickback(p: float, working: str) -> BodyPose:
+    """On hands and knees: the working leg, thigh stretched back level with the trunk,
+    bends its knee (heel towards the ceiling) like a prone curl, but kneeling."""
+    support = Leg(90.0, 90.0, 60.0)
+    pose = BodyPose((0.0, 0.48), 90.0, support, support, shoulder_flexion_deg=90.0,
+                    elbow_flexion_deg=0.0)
+    return pose.with_leg(working, Leg(-5.0, lerp(8.0, 100.0, p), 10.0))

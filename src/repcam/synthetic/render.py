@@ -1,8 +1,11 @@
 """Draw the synthetic patient as video a pose model believes: plain OpenCV, no 3D engine.
 
-Limbs are filled, tapered capsules shaded by a few nested, offset, lighter layers; the far
-limbs are drawn first and darker; the head is a profile with hair, face, nose, eye, brow,
-mouth and ear; a wall, a floor and a mat sit behind; light blur and sensor noise on top.
+Limbs are filled, tapered capsules shaded by a few nested, offset, lighter layers; the chest
+and the pelvis are solids (the outline of stacked cross-sections); everything is drawn far to
+near, the far side darker; the head is a sphere with hair, and the eyes, brows, nose, mouth
+and ears where they project when they face the camera; a wall, a floor and a mat sit behind;
+light blur and sensor noise on top. So the body looks right from the side, turned, or from
+the front.
 """
 
 from __future__ import annotations
@@ -126,71 +129,145 @@ class Renderer:
         heel_x = float(world[[Joint.LEFT_HEEL, Joint.RIGHT_HEEL], 0].max())
         for prop in self._rolling:
             self._draw_prop(image, prop, heel_x)
-        projected, depth = self.camera.project(world)
-        xy = projected
-        hip_depth = float(depth[[Joint.LEFT_HIP, Joint.RIGHT_HIP]].mean())
-        scale = self._px_per_m(hip_depth)
-        light = np.array([-0.5, -0.85])
-        left_far = depth[Joint.LEFT_HIP] > depth[Joint.RIGHT_HIP]
-        far, near = ("left", "right") if left_far else ("right", "left")
-        self._side(image, xy, far, scale, light, self.look.far_shade)
-        self._torso(image, xy, scale, light)
-        self._side(image, xy, near, scale, light, 1.0, legs_only=True)
-        self._head(image, xy, scale, light)
-        self._side(image, xy, near, scale, light, 1.0, arms_only=True)
+        xy, depth = self.camera.project(world)
+        # Painter's order: every part drawn from the farthest to the nearest, so the body
+        # overlaps itself right from any side, the front or the back.
+        for _, draw in sorted(self._parts(world, xy, depth), key=lambda part: -part[0]):
+            draw(image)
         image = cv2.GaussianBlur(image, (3, 3), 0.8)
         # Fixed grain plus a little per-frame noise: camera-like, and it still compresses.
         noise = self._grain + self.rng.normal(0.0, 0.8, image.shape)
         return np.clip(image + noise, 0, 255).astype(np.uint8)
 
-    def _side(self, image, xy, side, scale, light, shade, *, legs_only=False, arms_only=False):
-        for start, end, r0, r1, part in _LIMBS:
-            is_arm = start in ("SHOULDER", "ELBOW", "WRIST")
-            if (legs_only and is_arm) or (arms_only and not is_arm):
-                continue
-            color = _scale(getattr(self.look, part), shade)
-            p0 = xy[Joint[f"{side.upper()}_{start}"]]
-            p1 = xy[Joint[f"{side.upper()}_{end}"]]
-            _capsule(image, p0, p1, r0 * scale, r1 * scale, color, light)
+    def _parts(self, world: np.ndarray, xy: np.ndarray, depth: np.ndarray):
+        """(depth, draw) for every limb, the torso, the pelvis, the neck and the head."""
+        light = np.array([-0.5, -0.85])
+        hip_depth = float(depth[[Joint.LEFT_HIP, Joint.RIGHT_HIP]].mean())
+        far = "left" if depth[Joint.LEFT_HIP] > depth[Joint.RIGHT_HIP] else "right"
+        for side in ("left", "right"):
+            shade = self.look.far_shade if side == far else 1.0
+            for start, end, r0, r1, part in _LIMBS:
+                a, b = Joint[f"{side.upper()}_{start}"], Joint[f"{side.upper()}_{end}"]
+                colour = _scale(getattr(self.look, part), shade)
+                radii = (r0 * self._px_per_m(depth[a]), r1 * self._px_per_m(depth[b]))
+                yield (float(depth[a] + depth[b]) / 2, lambda image, a=a, b=b, c=colour,
+                       r=radii: _capsule(image, xy[a], xy[b], r[0], r[1], c, light))
+        frame = _TrunkFrame.of(world)
+        for section, colour, layers in ((_TORSO, self.look.shirt, 8),
+                                        (_PELVIS, self.look.shorts, 6)):
+            hull = self.camera.project(frame.sections(section))
+            yield (float(hull[1].mean()) + 0.02, lambda image, h=hull[0], c=colour, n=layers:
+                   _shaded_hull(image, h, c, n))
+        head = frame.head_centre
+        (head_xy,), (head_depth,) = self.camera.project(head[None])
+        neck = self.camera.project(np.array([frame.neck_base, head - 0.06 * frame.up]))[0]
+        neck_radius = 0.05 * self._px_per_m(head_depth)
+        yield (head_depth + 0.05, lambda image: _capsule(
+            image, neck[0], neck[1], neck_radius, neck_radius * 0.9, self.look.skin, light))
+        yield (head_depth, lambda image: self._head(image, world, xy, depth, frame, head_xy,
+                                                    head_depth, hip_depth))
 
-    def _torso(self, image, xy, scale, light):
-        shoulder = (xy[Joint.LEFT_SHOULDER] + xy[Joint.RIGHT_SHOULDER]) / 2
-        hip = (xy[Joint.LEFT_HIP] + xy[Joint.RIGHT_HIP]) / 2
-        neck_top = shoulder + (shoulder - hip) * 0.28
-        _capsule(image, shoulder, neck_top, 0.05 * scale, 0.045 * scale, self.look.skin, light)
-        _capsule(image, hip, shoulder, 0.125 * scale, 0.135 * scale, self.look.shirt, light, 8)
-        _capsule(image, hip, hip + (shoulder - hip) * 0.25, 0.13 * scale, 0.125 * scale,
-                 self.look.shorts, light)
+    def _head(self, image, world, xy, depth, frame, centre, centre_depth, hip_depth):
+        """A sphere of skin under hair at the back and top; the face's features drawn where
+        they project, only if they face the camera."""
+        radius = HEAD_RADIUS_M * self._px_per_m(centre_depth)
+        eye_at = self.camera.basis()[0]
+        facing = float(np.dot(frame.front, eye_at - frame.head_centre)) / np.linalg.norm(
+            eye_at - frame.head_centre)  # 1: the face looks at the camera, -1: away
+        back, _ = self.camera.project((frame.head_centre - 0.05 * frame.front
+                                       + 0.03 * frame.up)[None])
+        cv2.circle(image, _px(centre), round(radius), self.look.skin, -1, cv2.LINE_AA)
+        hair_shift = back[0] - centre
+        cv2.circle(image, _px(centre + hair_shift * 1.2), round(radius * (0.98 - 0.1 * facing)),
+                   self.look.hair, -1, cv2.LINE_AA)
+        if facing > -0.2:  # the face: a skin disc towards where it looks
+            face, _ = self.camera.project((frame.head_centre + 0.045 * frame.front
+                                           - 0.02 * frame.up)[None])
+            cv2.circle(image, _px(face[0]), round(radius * 0.78), self.look.skin, -1,
+                       cv2.LINE_AA)
+        dark = _scale(self.look.skin, 0.7)
+        for joint in (Joint.LEFT_EAR, Joint.RIGHT_EAR):
+            if _faces_camera(world[joint], frame.head_centre, eye_at):
+                cv2.ellipse(image, _px(xy[joint]), (max(round(radius * 0.16), 1),
+                            max(round(radius * 0.26), 1)), 0, 0, 360, dark, -1, cv2.LINE_AA)
+        for joint in (Joint.LEFT_EYE, Joint.RIGHT_EYE):
+            if _faces_camera(world[joint], frame.head_centre, eye_at, 0.15):
+                cv2.circle(image, _px(xy[joint]), max(round(radius * 0.13), 1), (245, 245, 245),
+                           -1, cv2.LINE_AA)
+                cv2.circle(image, _px(xy[joint]), max(round(radius * 0.07), 1), (40, 30, 20),
+                           -1, cv2.LINE_AA)
+                brow, _ = self.camera.project((world[joint] + 0.025 * frame.up)[None])
+                cv2.circle(image, _px(brow[0]), max(round(radius * 0.06), 1), self.look.hair,
+                           -1, cv2.LINE_AA)
+        if _faces_camera(world[Joint.NOSE], frame.head_centre, eye_at, -0.1):
+            cv2.circle(image, _px(xy[Joint.NOSE]), max(round(radius * 0.14), 1),
+                       _scale(self.look.skin, 0.85), -1, cv2.LINE_AA)
+        mouth = (Joint.MOUTH_LEFT, Joint.MOUTH_RIGHT)
+        if all(_faces_camera(world[j], frame.head_centre, eye_at) for j in mouth):
+            cv2.line(image, _px(xy[mouth[0]]), _px(xy[mouth[1]]), (60, 60, 150),
+                     max(round(radius * 0.07), 1), cv2.LINE_AA)
 
-    def _head(self, image, xy, scale, light):
-        ears = (xy[Joint.LEFT_EAR] + xy[Joint.RIGHT_EAR]) / 2
-        nose = xy[Joint.NOSE]
-        eyes = (xy[Joint.LEFT_EYE] + xy[Joint.RIGHT_EYE]) / 2
-        mouth = (xy[Joint.MOUTH_LEFT] + xy[Joint.MOUTH_RIGHT]) / 2
-        radius = 0.105 * scale
-        centre = ears + (nose - ears) * 0.25
-        face = nose - centre
-        face /= max(np.linalg.norm(face), 1e-6)
-        up = eyes - mouth
-        up /= max(np.linalg.norm(up), 1e-6)
 
-        def at(forward: float, upward: float) -> tuple[int, int]:
-            p = centre + radius * (forward * face + upward * up)
-            return round(p[0]), round(p[1])
+HEAD_RADIUS_M = 0.105
+# Cross-sections of the trunk, (height along the trunk from the hips in metres, half width,
+# half depth): the chest and the pelvis are solids, so their outline is right from any side.
+_TORSO = ((0.02, 0.17, 0.11), (0.25, 0.15, 0.10), (0.44, 0.20, 0.11), (0.50, 0.17, 0.08))
+_PELVIS = ((-0.06, 0.17, 0.11), (0.10, 0.165, 0.11))
 
-        skin, dark = self.look.skin, _scale(self.look.skin, 0.7)
-        cv2.circle(image, at(-0.12, 0.08), int(radius * 1.02), self.look.hair, -1, cv2.LINE_AA)
-        _capsule(image, np.array(at(0.15, -0.05), float), np.array(at(0.35, -0.55), float),
-                 radius * 0.82, radius * 0.45, skin, light, 4)
-        nose_tip = [at(1.12, -0.05), at(0.85, 0.2), at(0.85, -0.22)]
-        cv2.fillConvexPoly(image, np.array(nose_tip, np.int32), skin, cv2.LINE_AA)
-        cv2.ellipse(image, at(-0.1, 0.0), (int(radius * 0.2), int(radius * 0.28)), 0, 0, 360,
-                    dark, -1, cv2.LINE_AA)
-        eye = at(0.62, 0.22)
-        cv2.circle(image, eye, max(int(radius * 0.13), 1), (245, 245, 245), -1, cv2.LINE_AA)
-        cv2.circle(image, at(0.68, 0.22), max(int(radius * 0.07), 1), (40, 30, 20), -1,
-                   cv2.LINE_AA)
-        cv2.line(image, at(0.45, 0.42), at(0.8, 0.38), self.look.hair,
-                 max(int(radius * 0.08), 1), cv2.LINE_AA)
-        cv2.line(image, at(0.55, -0.45), at(0.8, -0.42), (60, 60, 150),
-                 max(int(radius * 0.07), 1), cv2.LINE_AA)
+
+@dataclass(frozen=True)
+class _TrunkFrame:
+    """The trunk's own axes in the world: up (hips to shoulders), across (left to right
+    hip), front; and where the hips, the neck and the head are."""
+
+    hips: np.ndarray
+    up: np.ndarray
+    across: np.ndarray
+    front: np.ndarray
+    neck_base: np.ndarray
+
+    @classmethod
+    def of(cls, world: np.ndarray) -> _TrunkFrame:
+        hips = (world[Joint.LEFT_HIP] + world[Joint.RIGHT_HIP]) / 2
+        shoulders = (world[Joint.LEFT_SHOULDER] + world[Joint.RIGHT_SHOULDER]) / 2
+        up = _unit(shoulders - hips)
+        across = _unit(world[Joint.RIGHT_HIP] - world[Joint.LEFT_HIP])
+        across = _unit(across - np.dot(across, up) * up)
+        return cls(hips, up, across, np.cross(up, across), shoulders)
+
+    @property
+    def head_centre(self) -> np.ndarray:
+        return self.neck_base + 0.21 * self.up + 0.02 * self.front
+
+    def sections(self, sections) -> np.ndarray:
+        angles = np.linspace(0.0, 2 * np.pi, 20, endpoint=False)
+        return np.concatenate([
+            self.hips + height * self.up + np.outer(np.cos(angles), width * self.across)
+            + np.outer(np.sin(angles), deep * self.front)
+            for height, width, deep in sections])
+
+
+def _shaded_hull(image: np.ndarray, points: np.ndarray, colour: Color, layers: int) -> None:
+    """A solid's outline, filled and shaded lighter towards its lit side."""
+    hull = cv2.convexHull(points.astype(np.float32))[:, 0, :]
+    centre = hull.mean(axis=0)
+    light = np.array([-0.5, -0.85]) * 0.25 * float(np.ptp(hull[:, 0]) + np.ptp(hull[:, 1])) / 2
+    for k in range(layers):
+        shrink = 1.0 - 0.5 * k / layers
+        layer = centre + (hull - centre) * shrink + light * k / layers
+        cv2.fillConvexPoly(image, np.round(layer).astype(np.int32),
+                           _scale(colour, 0.8 + 0.4 * k / layers), cv2.LINE_AA)
+
+
+def _faces_camera(point: np.ndarray, centre: np.ndarray, eye: np.ndarray,
+                  threshold: float = 0.0) -> bool:
+    normal = _unit(point - centre)
+    return float(np.dot(normal, _unit(eye - point))) > threshold
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    return vector / max(float(np.linalg.norm(vector)), 1e-9)
+
+
+def _px(point: np.ndarray) -> tuple[int, int]:
+    return round(float(point[0])), round(float(point[1]))

@@ -14,7 +14,7 @@ from repcam.filters import NoFilter
 from repcam.kinematics import Kinematics
 from repcam.landmarks import PoseFrame
 from repcam.synthetic.clip import SyntheticClip
-from repcam.synthetic.motions import MOTIONS
+from repcam.synthetic.motions import motion
 from repcam.synthetic.render import Renderer
 
 
@@ -31,7 +31,7 @@ def write_clip(clip: SyntheticClip, out: Path, *, seed: int = 0) -> Path:
     if not writer.isOpened():
         raise InputError(f"Cannot write a video to {out}.",
                          hint="Give an .mp4 file name in a folder you can write to.")
-    renderer = Renderer(clip.camera, seed=seed, props=MOTIONS[clip.exercise].props)
+    renderer = Renderer(clip.camera, seed=seed, props=motion(clip.exercise).props)
     kinematics = Kinematics(NoFilter)
     try:
         for pose in clip.poses:

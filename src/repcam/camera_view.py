@@ -1,0 +1,336 @@
+"""Where the camera stands, and the body's own angles from wherever it stands.
+
+Every exercise of the programme moves in the body's sagittal plane, and each side's joints
+(shoulder, hip, knee, ankle, foot) lie on a plane parallel to it. Seen by a camera turned
+away from side-on (yaw) or looking down (pitch), that plane is foreshortened and sheared, so
+angles measured in the picture are not the body's. Knowing the plane's orientation, each
+joint's viewing ray is cut with its side's plane, which gives the joint on the plane itself
+(a pinhole camera, scale unknown and irrelevant); angles measured there are anatomical.
+
+The orientation is estimated once per set from the set itself:
+- segment lengths are constant: on the right plane, thigh, shin, trunk and foot keep their
+  lengths however they turn (Taylor, CVIU 2000, for one picture; here over many frames);
+- thigh and shin are about equally long; a foot that stays planted lies level;
+- MediaPipe's world landmarks give the yaw roughly, and reliably which way it is turned.
+The focal length is assumed (a phone or webcam: about 0.8 of the picture's long side); an
+error of 30% in it moves the angles by about 2 degrees (measured on the synthetic body).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from repcam.landmarks import Joint, Landmarks
+
+FOCAL_PER_LONG_SIDE = 0.8
+SIDES = ("LEFT", "RIGHT")
+PLANE_JOINTS = ("SHOULDER", "ELBOW", "WRIST", "PINKY", "INDEX", "THUMB", "HIP", "KNEE", "ANKLE",
+                "HEEL", "FOOT_INDEX")
+# The face lies about on the body's mid-plane (between the two sides' planes).
+MID_JOINTS = tuple(j for j in Joint if j < Joint.LEFT_SHOULDER)
+SEGMENTS = (("HIP", "KNEE"), ("KNEE", "ANKLE"), ("HIP", "SHOULDER"), ("HEEL", "FOOT_INDEX"))
+THIGH_PER_SHIN = 1.05  # hip-knee over knee-ankle joint centres (anthropometric tables: ~1)
+MAX_YAW_DEG = 80.0
+PITCH_RANGE_DEG = (-6.0, 36.0)
+WORLD_PRIOR_DEG = 25.0  # how far MediaPipe's own yaw is trusted
+PITCH_PRIOR_DEG, PITCH_PRIOR_SPREAD_DEG = 8.0, 15.0
+PRIOR_WEIGHT = 0.003  # against the fit terms: (log length spread)^2 of a few percent
+AGREEMENT_DEG = 20.0  # the fit and MediaPipe's 3D must agree this well to correct angles
+MIN_FRAMES = 8
+MAX_FRAMES = 90  # a set is subsampled to this many frames for the estimate
+SIDE_ON_DEG = 20.0  # turned less than this: the picture's angles are the body's already
+END_ON_DEG = 70.0  # turned more: the plane is seen edge-on; only a front view's measures
+
+
+@dataclass(frozen=True)
+class CameraView:
+    """The camera relative to the body. `yaw_deg`: 0 side-on, up to 90 facing the body; its
+    sign says which way the body's left-right axis turns in the picture (the geometry's);
+    `from_front`: the camera sees the body's front (else its back). `pitch_deg`: looking
+    down."""
+
+    yaw_deg: float = 0.0
+    pitch_deg: float = 0.0
+    confidence: float = 0.0  # 0..1: how well the set pinned the estimate down
+    focal_px: float = 0.0  # 0: the picture's own angles are used (side-on, or not trusted)
+    from_front: bool = True
+    trusted: bool = True  # the fit and MediaPipe's own 3D agree on the yaw
+
+    @property
+    def turned(self) -> float:
+        return abs(self.yaw_deg)
+
+    @property
+    def rectifies(self) -> bool:
+        return (self.focal_px > 0 and SIDE_ON_DEG <= self.turned < END_ON_DEG) or (
+            self.focal_px > 0 and abs(self.pitch_deg) >= 10.0 and self.turned < END_ON_DEG)
+
+    def describe(self) -> str:
+        """In a person's words: 'filmed about 40 degrees from side-on, from the front'."""
+        if not self.trusted:
+            return "camera angle uncertain (angles measured in the picture)"
+        if self.turned < 10 and abs(self.pitch_deg) < 10:
+            return "filmed side-on"
+        parts = []
+        if self.turned >= 10:
+            towards = "the front" if self.from_front else "behind"
+            parts.append(f"about {_round5(self.turned)} degrees from side-on, from {towards}")
+        else:
+            parts.append("side-on")
+        if abs(self.pitch_deg) >= 10:
+            parts.append(f"looking down about {_round5(self.pitch_deg)} degrees")
+        return "filmed " + ", ".join(parts)
+
+    def sentence(self) -> str:
+        """The view and how the angles were measured, for a table's footer or a report."""
+        if not self.trusted:
+            return self.describe()
+        measured = "on the body's own plane" if self.rectifies else "in the picture"
+        return f"{self.describe()}; angles measured {measured}"
+
+    def on_plane(self, person: Landmarks, size_px: tuple[int, int]) -> Landmarks:
+        """The person with each side's joints moved onto its sagittal plane, drawn flat (in
+        pixels at the hips' scale, y down): what the signals measure."""
+        if not self.rectifies:
+            return person
+        flat = on_planes(person.image_px[None, :, :2], size_px, self.focal_px,
+                         math.radians(self.yaw_deg), math.radians(self.pitch_deg))[0]
+        image = person.image_px.copy()
+        image[:, :2] = np.where(np.isfinite(flat), flat, image[:, :2])
+        return Landmarks(image, person.visibility, person.world_m)
+
+
+SIDE_ON = CameraView()
+
+
+def _round5(value: float) -> int:
+    return int(5 * round(abs(value) / 5))
+
+
+def focal_for(size_px: tuple[int, int]) -> float:
+    return FOCAL_PER_LONG_SIDE * max(size_px)
+
+
+def _axes(yaw: np.ndarray, pitch: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """World up, the body's left-right axis and its forward axis in camera coordinates (x
+    right, y down, z forward), for a camera with no roll; arrays of angles broadcast."""
+    yaw, pitch = np.broadcast_arrays(np.asarray(yaw, float), np.asarray(pitch, float))
+    zero = np.zeros_like(yaw)
+    up = np.stack([zero, -np.cos(pitch), -np.sin(pitch)], -1)
+    level_forward = np.stack([zero, -np.sin(pitch), np.cos(pitch)], -1)
+    right = np.stack([np.ones_like(yaw), zero, zero], -1)
+    across = np.cos(yaw)[..., None] * level_forward + np.sin(yaw)[..., None] * right
+    return up, across, np.cross(up, across)
+
+
+def _rays(xy: np.ndarray, size_px: tuple[int, int], focal_px: float) -> np.ndarray:
+    width, height = size_px
+    return np.stack([(xy[..., 0] - width / 2) / focal_px, (xy[..., 1] - height / 2) / focal_px,
+                     np.ones(xy.shape[:-1])], -1)
+
+
+_PLANES = {**{side: np.array([Joint[f"{side}_{name}"] for name in PLANE_JOINTS])
+              for side in SIDES}, "MID": np.array(MID_JOINTS)}
+
+
+def _points_on_planes(rays: np.ndarray, across: np.ndarray,
+                      groups: dict[str, np.ndarray] | None = None) -> np.ndarray:
+    """(..., frames, 33, 3): each side's joints where their rays meet the plane through that
+    side's hip with normal `across` (..., 3), the face on the plane half way between; the
+    hips at depth 1. `groups`: which joints, by plane (default: all of them)."""
+    groups = groups or _PLANES
+    out = np.full((*across.shape[:-1], *rays.shape), np.nan)
+    normal = across[..., None, None, :]
+    offset = {side: (rays[:, Joint[f"{side}_HIP"]][:, None, :] * normal).sum(-1)
+              for side in SIDES}
+    offset["MID"] = (offset["LEFT"] + offset["RIGHT"]) / 2
+    for plane, joints in groups.items():
+        on = rays[:, joints]  # (frames, k, 3)
+        out[..., joints, :] = (offset[plane] / (on * normal).sum(-1))[..., None] * on
+    return out
+
+
+def on_planes(xy: np.ndarray, size_px: tuple[int, int], focal_px: float, yaw: float,
+              pitch: float) -> np.ndarray:
+    """(frames, 33, 2) image points -> the same joints drawn flat on the sagittal plane, in
+    pixels at the hips' scale, y down (joints off the planes, the head, stay NaN)."""
+    up, across, forward = _axes(np.array(yaw), np.array(pitch))
+    points = _points_on_planes(_rays(xy, size_px, focal_px), across)
+    flat = np.stack([points @ forward, -(points @ up)], -1) * focal_px
+    hips = (flat[:, Joint.LEFT_HIP] + flat[:, Joint.RIGHT_HIP]) / 2
+    picture_hips = (xy[:, Joint.LEFT_HIP] + xy[:, Joint.RIGHT_HIP]) / 2
+    return flat - hips[:, None] + picture_hips[:, None]  # where the person is in the picture
+
+
+def estimate_view(people: Sequence[Landmarks | None], size_px: tuple[int, int]) -> CameraView:
+    """The camera's yaw and pitch relative to the body over a set (see the module's notes)."""
+    seen = [p for p in people if p is not None]
+    if len(seen) < MIN_FRAMES:
+        return SIDE_ON
+    step = max(1, len(seen) // MAX_FRAMES)
+    sample = seen[::step]
+    xy = np.array([p.image_px[:, :2] for p in sample])
+    focal = focal_for(size_px)
+    world_yaw = _world_yaw(sample)
+    flat_foot = _planted_foot(xy)
+    yaws, pitches, costs = _search(xy, size_px, focal, world_yaw, flat_foot)
+    best = int(np.argmin(costs))
+    yaw, pitch = float(np.degrees(yaws[best])), float(np.degrees(pitches[best]))
+    if world_yaw is not None and abs(yaw - math.degrees(world_yaw)) > AGREEMENT_DEG:
+        # The fit and MediaPipe's own 3D disagree: the landmarks do not sit on planes (a
+        # limb hidden, guessed); the picture's angles are safer than a wrong correction.
+        return CameraView(yaw, pitch, 0.0, 0.0, _faces_camera(sample), trusted=False)
+    return CameraView(yaw, pitch, _confidence(costs, best), focal, _faces_camera(sample))
+
+
+def _search(xy: np.ndarray, size_px: tuple[int, int], focal: float, world_yaw: float | None,
+            flat_foot: tuple[str, np.ndarray] | None,
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A coarse grid, then a fine one round the best: (yaws, pitches, costs) of the fine.
+    The pitch is searched only with a planted foot to level it: without one it is not
+    pinned down and taken as level."""
+    rays = np.full((*xy.shape[:-1], 3), np.nan)
+    rays[:, _FIT_JOINTS] = _rays(xy[:, _FIT_JOINTS], size_px, focal)
+
+    def costs_at(yaws: np.ndarray, pitches: np.ndarray) -> np.ndarray:
+        return _cost(rays, yaws, pitches, flat_foot, world_yaw)
+
+    low = math.radians(-MAX_YAW_DEG)
+    high = -low
+    if world_yaw is not None and abs(world_yaw) > math.radians(12.0):  # which way: trusted
+        low, high = (0.0, high) if world_yaw > 0 else (low, 0.0)
+    pitches = np.radians(np.arange(*PITCH_RANGE_DEG, 4.0)) if flat_foot else np.zeros(1)
+    yaw_grid, pitch_grid = np.meshgrid(np.arange(low, high + 1e-9, math.radians(5.0)), pitches)
+    coarse = costs_at(yaw_grid.ravel(), pitch_grid.ravel())
+    first = int(np.argmin(coarse))
+    fine_yaw, fine_pitch = np.meshgrid(
+        yaw_grid.ravel()[first] + np.radians(np.arange(-4.0, 4.01, 1.0)),
+        pitch_grid.ravel()[first] + (np.radians(np.arange(-3.0, 3.01, 1.0)) if flat_foot
+                                     else np.zeros(1)))
+    fine = costs_at(fine_yaw.ravel(), fine_pitch.ravel())
+    return fine_yaw.ravel(), fine_pitch.ravel(), fine
+
+
+_FIT = {side: np.array(sorted({Joint[f"{side}_{name}"] for segment in SEGMENTS
+                               for name in segment})) for side in SIDES}
+_FIT_JOINTS = np.concatenate(list(_FIT.values()))
+
+
+def _cost(rays: np.ndarray, yaws: np.ndarray, pitches: np.ndarray,
+          flat_foot: tuple[str, np.ndarray] | None, world_yaw: float | None) -> np.ndarray:
+    up, across, _ = _axes(yaws, pitches)
+    points = _points_on_planes(rays, across, _FIT)  # (grid, frames, 33, 3): fitted joints
+    total = np.zeros(len(yaws))
+    for side in SIDES:
+        lengths = {}
+        for a, b in SEGMENTS:
+            vector = points[:, :, Joint[f"{side}_{b}"]] - points[:, :, Joint[f"{side}_{a}"]]
+            lengths[a, b] = np.linalg.norm(vector, axis=-1)
+            total += _robust_variance(np.log(lengths[a, b]))
+        ratio = np.log(lengths["HIP", "KNEE"] / lengths["KNEE", "ANKLE"])
+        total += (np.nanmedian(ratio, axis=1) - math.log(THIGH_PER_SHIN)) ** 2
+    if flat_foot is not None:
+        side, frames = flat_foot
+        foot = (points[:, frames, Joint[f"{side}_FOOT_INDEX"]]
+                - points[:, frames, Joint[f"{side}_HEEL"]])
+        rise = (foot * up[:, None, :]).sum(-1) / np.linalg.norm(foot, axis=-1)
+        total += np.nanmedian(rise, axis=1) ** 2
+    if world_yaw is not None:
+        total += PRIOR_WEIGHT * ((yaws - world_yaw) / math.radians(WORLD_PRIOR_DEG)) ** 2
+    # Cameras stand level or look down a little (a table, a shelf): a weak pull there.
+    total += PRIOR_WEIGHT * ((pitches - math.radians(PITCH_PRIOR_DEG))
+                             / math.radians(PITCH_PRIOR_SPREAD_DEG)) ** 2
+    return np.where(np.isfinite(total), total, np.inf)
+
+
+def _robust_variance(values: np.ndarray) -> np.ndarray:
+    """Per row, the squared MAD of the finite values (landmark glitches do not count)."""
+    median = np.nanmedian(values, axis=1, keepdims=True)
+    return (1.4826 * np.nanmedian(np.abs(values - median), axis=1)) ** 2
+
+
+def _planted_foot(xy: np.ndarray) -> tuple[str, np.ndarray] | None:
+    """The foot that stays put over the set (its direction in the picture steady): it is
+    planted, so on the right plane it lies level."""
+    best = None
+    for side in SIDES:
+        foot = xy[:, Joint[f"{side}_FOOT_INDEX"]] - xy[:, Joint[f"{side}_HEEL"]]
+        seen = np.isfinite(foot).all(-1) & (np.linalg.norm(foot, axis=-1) > 2.0)
+        if seen.sum() < MIN_FRAMES:
+            continue
+        heading = np.degrees(np.arctan2(foot[seen, 1], foot[seen, 0]))
+        spread = float(np.median(np.abs(heading - np.median(heading))))
+        if spread < 6.0 and (best is None or spread < best[0]):
+            best = (spread, side, seen)
+    return None if best is None else (best[1], best[2])
+
+
+def _world_yaw(sample: Sequence[Landmarks]) -> float | None:
+    """MediaPipe's world landmarks (camera-aligned): the hips' and shoulders' left-right axis
+    gives the yaw, roughly (radians; None where they are missing)."""
+    angles = []
+    for person in sample:
+        world = person.world_m
+        for left, right in ((Joint.LEFT_HIP, Joint.RIGHT_HIP),
+                            (Joint.LEFT_SHOULDER, Joint.RIGHT_SHOULDER)):
+            across = world[right] - world[left]
+            if np.all(np.isfinite(across)):
+                across = across if across[2] >= 0 else -across  # a plane has no sign
+                angles.append(math.atan2(across[0], across[2]))
+    return float(np.median(angles)) if angles else None
+
+
+def _faces_camera(sample: Sequence[Landmarks]) -> bool:
+    """The nose nearer the camera than the ears (MediaPipe's relative depth; both at the
+    head's height, so a camera looking down does not tip it): the camera sees the front."""
+    ahead = [p.image_px[Joint.NOSE, 2] - (p.image_px[Joint.LEFT_EAR, 2]
+                                         + p.image_px[Joint.RIGHT_EAR, 2]) / 2
+             for p in sample]
+    ahead = [a for a in ahead if np.isfinite(a)]
+    return not ahead or float(np.median(ahead)) < 0
+
+
+def _confidence(costs: np.ndarray, best: int) -> float:
+    """How sharply the estimate stands out from its neighbourhood (0 flat, 1 sharp)."""
+    finite = costs[np.isfinite(costs)]
+    if len(finite) < 2:
+        return 0.0
+    spread = float(np.median(finite) - costs[best])
+    return float(min(1.0, spread / max(float(costs[best]), 1e-6)))
+
+
+@dataclass
+class ViewTracker:
+    """The camera view followed live: frames are kept (thinned) and the view re-estimated
+    now and then, so it is known before the first rep and refined as reps show more. Once
+    two estimates agree the next waits twice as long (a camera rarely moves mid-set; an
+    estimate costs tens of milliseconds)."""
+
+    size_px: tuple[int, int]
+    every_ms: float = 2000.0
+    at_most_every_ms: float = 16000.0
+    keep: int = MAX_FRAMES
+    thin: int = 3  # keep one frame in this many
+    view: CameraView = SIDE_ON
+    _people: list[Landmarks] = field(default_factory=list)
+    _seen: int = 0
+    _next_ms: float = -math.inf
+
+    def add(self, person: Landmarks | None, timestamp_ms: float) -> None:
+        if person is None:
+            return
+        self._seen += 1
+        if self._seen % self.thin == 0:
+            self._people.append(person)
+            del self._people[:-self.keep]
+        if timestamp_ms < self._next_ms or len(self._people) < MIN_FRAMES:
+            return
+        before, self.view = self.view, estimate_view(self._people, self.size_px)
+        steady = abs(self.view.yaw_deg - before.yaw_deg) < 3.0 and \
+            self.view.rectifies == before.rectifies
+        self.every_ms = min(self.every_ms * 2, self.at_most_every_ms) if steady else 2000.0
+        self._next_ms = timestamp_ms + self.every_ms
