@@ -264,7 +264,7 @@ def track_camera(track: LandmarkTrack, spec: ExerciseSpec | None = None) -> Came
     selector = PersonSelector(start_position_match(spec)) if spec else PersonSelector()
     people = [selector.select(frame.people) for frame in track.frames]
     size = next(((f.width_px, f.height_px) for f in track.frames), (0, 0))
-    return estimate_view(people, size)
+    return estimate_view(people, size, level=spec.level_segment if spec else None)
 
 
 def analyse_track(track: LandmarkTrack, spec: ExerciseSpec, *, side: str | None = None,

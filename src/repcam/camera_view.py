@@ -35,7 +35,7 @@ MID_JOINTS = tuple(j for j in Joint if j < Joint.LEFT_SHOULDER)
 SEGMENTS = (("HIP", "KNEE"), ("KNEE", "ANKLE"), ("HIP", "SHOULDER"), ("HEEL", "FOOT_INDEX"))
 THIGH_PER_SHIN = 1.05  # hip-knee over knee-ankle joint centres (anthropometric tables: ~1)
 MAX_YAW_DEG = 80.0
-PITCH_RANGE_DEG = (-6.0, 36.0)
+PITCH_RANGE_DEG = (-4.0, 36.0)  # level to looking down (a floor, a table, a shelf)
 WORLD_PRIOR_DEG = 25.0  # how far MediaPipe's own yaw is trusted
 PITCH_PRIOR_DEG, PITCH_PRIOR_SPREAD_DEG = 8.0, 15.0
 PRIOR_WEIGHT = 0.003  # against the fit terms: (log length spread)^2 of a few percent
@@ -166,8 +166,15 @@ def on_planes(xy: np.ndarray, size_px: tuple[int, int], focal_px: float, yaw: fl
     return flat - hips[:, None] + picture_hips[:, None]  # where the person is in the picture
 
 
-def estimate_view(people: Sequence[Landmarks | None], size_px: tuple[int, int]) -> CameraView:
-    """The camera's yaw and pitch relative to the body over a set (see the module's notes)."""
+Segment = tuple[str, str]  # ("HEEL", "FOOT_INDEX"): a segment of each side, by joint names
+
+
+def estimate_view(people: Sequence[Landmarks | None], size_px: tuple[int, int], *,
+                  level: Segment | None = None) -> CameraView:
+    """The camera's yaw and pitch relative to the body over a set (see the module's notes).
+    `level`: a segment that rests level on the floor in this exercise (a planted foot, shins
+    kneeling, the trunk lying face down): on the right plane it lies level, which pins down
+    how far the camera looks down."""
     seen = [p for p in people if p is not None]
     if len(seen) < MIN_FRAMES:
         return SIDE_ON
@@ -176,8 +183,8 @@ def estimate_view(people: Sequence[Landmarks | None], size_px: tuple[int, int]) 
     xy = np.array([p.image_px[:, :2] for p in sample])
     focal = focal_for(size_px)
     world_yaw = _world_yaw(sample)
-    flat_foot = _planted_foot(xy)
-    yaws, pitches, costs = _search(xy, size_px, focal, world_yaw, flat_foot)
+    resting = _resting(xy, level) if level else None
+    yaws, pitches, costs = _search(xy, size_px, focal, world_yaw, resting)
     best = int(np.argmin(costs))
     yaw, pitch = float(np.degrees(yaws[best])), float(np.degrees(pitches[best]))
     if world_yaw is not None and abs(yaw - math.degrees(world_yaw)) > AGREEMENT_DEG:
@@ -188,29 +195,27 @@ def estimate_view(people: Sequence[Landmarks | None], size_px: tuple[int, int]) 
 
 
 def _search(xy: np.ndarray, size_px: tuple[int, int], focal: float, world_yaw: float | None,
-            flat_foot: tuple[str, np.ndarray] | None,
+            resting: tuple[Segment, str, np.ndarray] | None,
             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A coarse grid, then a fine one round the best: (yaws, pitches, costs) of the fine.
-    The pitch is searched only with a planted foot to level it: without one it is not
-    pinned down and taken as level."""
+    """A coarse grid, then a fine one round the best: (yaws, pitches, costs) of the fine."""
     rays = np.full((*xy.shape[:-1], 3), np.nan)
     rays[:, _FIT_JOINTS] = _rays(xy[:, _FIT_JOINTS], size_px, focal)
 
     def costs_at(yaws: np.ndarray, pitches: np.ndarray) -> np.ndarray:
-        return _cost(rays, yaws, pitches, flat_foot, world_yaw)
+        return _cost(rays, yaws, pitches, resting, world_yaw)
 
     low = math.radians(-MAX_YAW_DEG)
     high = -low
     if world_yaw is not None and abs(world_yaw) > math.radians(12.0):  # which way: trusted
         low, high = (0.0, high) if world_yaw > 0 else (low, 0.0)
-    pitches = np.radians(np.arange(*PITCH_RANGE_DEG, 4.0)) if flat_foot else np.zeros(1)
-    yaw_grid, pitch_grid = np.meshgrid(np.arange(low, high + 1e-9, math.radians(5.0)), pitches)
+    yaw_grid, pitch_grid = np.meshgrid(np.arange(low, high + 1e-9, math.radians(5.0)),
+                                       np.radians(np.arange(*PITCH_RANGE_DEG, 4.0)))
     coarse = costs_at(yaw_grid.ravel(), pitch_grid.ravel())
     first = int(np.argmin(coarse))
     fine_yaw, fine_pitch = np.meshgrid(
         yaw_grid.ravel()[first] + np.radians(np.arange(-4.0, 4.01, 1.0)),
-        pitch_grid.ravel()[first] + (np.radians(np.arange(-3.0, 3.01, 1.0)) if flat_foot
-                                     else np.zeros(1)))
+        np.maximum(pitch_grid.ravel()[first] + np.radians(np.arange(-3.0, 3.01, 1.0)),
+                   math.radians(PITCH_RANGE_DEG[0])))
     fine = costs_at(fine_yaw.ravel(), fine_pitch.ravel())
     return fine_yaw.ravel(), fine_pitch.ravel(), fine
 
@@ -221,7 +226,8 @@ _FIT_JOINTS = np.concatenate(list(_FIT.values()))
 
 
 def _cost(rays: np.ndarray, yaws: np.ndarray, pitches: np.ndarray,
-          flat_foot: tuple[str, np.ndarray] | None, world_yaw: float | None) -> np.ndarray:
+          resting: tuple[Segment, str, np.ndarray] | None,
+          world_yaw: float | None) -> np.ndarray:
     up, across, _ = _axes(yaws, pitches)
     points = _points_on_planes(rays, across, _FIT)  # (grid, frames, 33, 3): fitted joints
     total = np.zeros(len(yaws))
@@ -233,11 +239,11 @@ def _cost(rays: np.ndarray, yaws: np.ndarray, pitches: np.ndarray,
             total += _robust_variance(np.log(lengths[a, b]))
         ratio = np.log(lengths["HIP", "KNEE"] / lengths["KNEE", "ANKLE"])
         total += (np.nanmedian(ratio, axis=1) - math.log(THIGH_PER_SHIN)) ** 2
-    if flat_foot is not None:
-        side, frames = flat_foot
-        foot = (points[:, frames, Joint[f"{side}_FOOT_INDEX"]]
-                - points[:, frames, Joint[f"{side}_HEEL"]])
-        rise = (foot * up[:, None, :]).sum(-1) / np.linalg.norm(foot, axis=-1)
+    if resting is not None:
+        (start, end), side, frames = resting
+        vector = (points[:, frames, Joint[f"{side}_{end}"]]
+                  - points[:, frames, Joint[f"{side}_{start}"]])
+        rise = (vector * up[:, None, :]).sum(-1) / np.linalg.norm(vector, axis=-1)
         total += np.nanmedian(rise, axis=1) ** 2
     if world_yaw is not None:
         total += PRIOR_WEIGHT * ((yaws - world_yaw) / math.radians(WORLD_PRIOR_DEG)) ** 2
@@ -253,20 +259,21 @@ def _robust_variance(values: np.ndarray) -> np.ndarray:
     return (1.4826 * np.nanmedian(np.abs(values - median), axis=1)) ** 2
 
 
-def _planted_foot(xy: np.ndarray) -> tuple[str, np.ndarray] | None:
-    """The foot that stays put over the set (its direction in the picture steady): it is
-    planted, so on the right plane it lies level."""
+def _resting(xy: np.ndarray, level: Segment) -> tuple[Segment, str, np.ndarray] | None:
+    """The side whose `level` segment stays put over the set (its direction in the picture
+    steady): it rests on the floor, so on the right plane it lies level."""
+    start, end = level
     best = None
     for side in SIDES:
-        foot = xy[:, Joint[f"{side}_FOOT_INDEX"]] - xy[:, Joint[f"{side}_HEEL"]]
-        seen = np.isfinite(foot).all(-1) & (np.linalg.norm(foot, axis=-1) > 2.0)
+        vector = xy[:, Joint[f"{side}_{end}"]] - xy[:, Joint[f"{side}_{start}"]]
+        seen = np.isfinite(vector).all(-1) & (np.linalg.norm(vector, axis=-1) > 2.0)
         if seen.sum() < MIN_FRAMES:
             continue
-        heading = np.degrees(np.arctan2(foot[seen, 1], foot[seen, 0]))
+        heading = np.degrees(np.arctan2(vector[seen, 1], vector[seen, 0]))
         spread = float(np.median(np.abs(heading - np.median(heading))))
         if spread < 6.0 and (best is None or spread < best[0]):
             best = (spread, side, seen)
-    return None if best is None else (best[1], best[2])
+    return None if best is None else (level, best[1], best[2])
 
 
 def _world_yaw(sample: Sequence[Landmarks]) -> float | None:
@@ -311,6 +318,7 @@ class ViewTracker:
     estimate costs tens of milliseconds)."""
 
     size_px: tuple[int, int]
+    level: Segment | None = None
     every_ms: float = 2000.0
     at_most_every_ms: float = 16000.0
     keep: int = MAX_FRAMES
@@ -329,7 +337,8 @@ class ViewTracker:
             del self._people[:-self.keep]
         if timestamp_ms < self._next_ms or len(self._people) < MIN_FRAMES:
             return
-        before, self.view = self.view, estimate_view(self._people, self.size_px)
+        before = self.view
+        self.view = estimate_view(self._people, self.size_px, level=self.level)
         steady = abs(self.view.yaw_deg - before.yaw_deg) < 3.0 and \
             self.view.rectifies == before.rectifies
         self.every_ms = min(self.every_ms * 2, self.at_most_every_ms) if steady else 2000.0

@@ -242,10 +242,12 @@ def classify_posture(signals: Mapping[str, float], near: str, chirality: float,
     if not math.isfinite(trunk):
         return Posture.UNKNOWN
     if trunk > 55:
-        xy = person.image_px[:, :2]
-        trunk_dir = xy[joint_of(near, "HIP")] - xy[joint_of(near, "SHOULDER")]
-        front_y = float((chirality * perp(trunk_dir))[1])
-        return Posture.LYING_SUPINE if front_y < 0 else Posture.LYING_PRONE
+        facing_up = chest_faces_up(person)
+        if facing_up is None:  # no 3D: the body's front in the picture
+            xy = person.image_px[:, :2]
+            trunk_dir = xy[joint_of(near, "HIP")] - xy[joint_of(near, "SHOULDER")]
+            facing_up = float((chirality * perp(trunk_dir))[1]) < 0
+        return Posture.LYING_SUPINE if facing_up else Posture.LYING_PRONE
     thighs = [signals[f"thigh_angle_{s}"] for s in SIDES]
     shins = [signals[f"shin_angle_{s}"] for s in SIDES]
     if min(thighs) > 50:
@@ -253,6 +255,22 @@ def classify_posture(signals: Mapping[str, float], near: str, chirality: float,
     if min(shins) > 55 and max(thighs) < 45:
         return Posture.KNEELING
     return Posture.STANDING
+
+
+def chest_faces_up(person: Landmarks) -> bool | None:
+    """Lying, does the chest face the ceiling? From MediaPipe's world landmarks (camera axes,
+    y down), which know front from back by the face and the body, from any side; None
+    where they are missing. The chest's normal is the trunk's up crossed with its left to
+    right."""
+    world = person.world_m
+    along = (world[Joint.LEFT_SHOULDER] + world[Joint.RIGHT_SHOULDER]
+             - world[Joint.LEFT_HIP] - world[Joint.RIGHT_HIP]) / 2
+    across = (world[Joint.RIGHT_HIP] - world[Joint.LEFT_HIP]
+              + world[Joint.RIGHT_SHOULDER] - world[Joint.LEFT_SHOULDER]) / 2
+    chest = np.cross(along, across)
+    if not np.all(np.isfinite(chest)) or not np.linalg.norm(chest) > 1e-6:
+        return None
+    return bool(chest[1] < 0)  # y points down in the camera's axes
 
 
 def raw_signals(person: Landmarks, chirality: float,
@@ -398,9 +416,9 @@ class Kinematics:
                 smoother.reset()
             return AngleFrame(timestamp_ms, dict.fromkeys(SIGNAL_NAMES, math.nan),
                               image_size_px=image_size_px, camera=self.camera)
-        # Seen end-on (from the feet) the body's planes are edge-on: nothing to correct.
-        shape_view = classify_view(person)
-        rectified = self.camera.rectifies and shape_view is not View.FRONT
+        # The camera's estimate, where trusted, says the view (a body lying turned 45 degrees
+        # looks front-on by its shape); seen end-on its planes are edge-on: not corrected.
+        rectified = self.camera.rectifies
         body = self.camera.on_plane(person, image_size_px) if rectified else person
         chirality = self._vote(self._chirality_votes, estimate_chirality(body))
         near = self._vote(self._side_votes, camera_side(person))
@@ -409,7 +427,7 @@ class Kinematics:
         geometry = geometric_signals(body, chirality)
         raw = mask_unseen(geometry, person)
         smoothed = {name: self._filter(name)(value, timestamp_ms) for name, value in raw.items()}
-        view = View.OBLIQUE if rectified else shape_view
+        view = View.OBLIQUE if rectified else classify_view(person)
         return AngleFrame(
             timestamp_ms=timestamp_ms,
             signals=smoothed,

@@ -88,7 +88,8 @@ class ExerciseSession:
 
     def _follow_camera(self, person: Landmarks | None, pose: PoseFrame, resting: bool) -> None:
         if self._tracker is None:
-            self._tracker = ViewTracker((pose.width_px, pose.height_px))
+            self._tracker = ViewTracker((pose.width_px, pose.height_px),
+                                        level=self.spec.level_segment)
         self._tracker.add(person, pose.timestamp_ms)
         if resting:  # never mid-rep: the angles would jump
             self.kinematics.camera = self._tracker.view

@@ -46,6 +46,7 @@ def _front_signal(side_mode: str) -> Signal:
 
 _BASE = dict(
     family="ball curls",
+    max_yaw_deg=45.0,
     postures=frozenset({Posture.LYING_SUPINE}),
     hold_ms=1000.0,
     partial_cue="curl the ball closer",
@@ -58,6 +59,7 @@ BALL_CURL_1 = ExerciseSpec(
     setup="Lie on your back, calves on a gym ball, arms crossed. Camera side-on." + FRONT_SETUP,
     signal=Signal("knee_flexion", "near", 0.0, 35.0, 40.0, 80.0, 140.0),
     front_signal=_front_signal("near"),
+    level_segment=("HIP", "SHOULDER"),  # hips down: the trunk rests level
     faults=(BALL_ROLLING,),
     **_BASE,
 )

@@ -75,6 +75,7 @@ HAMSTRING_SET = ExerciseSpec(
 )
 
 HAMSTRING_CURL = ExerciseSpec(
+    level_segment=("HEEL", "FOOT_INDEX"),
     name="hamstring-curl",
     title="Standing hamstring curl",
     family="beginners",
@@ -99,6 +100,8 @@ PRONE_CURL = ExerciseSpec(
     signal=Signal("knee_flexion", "moving", 0.0, 40.0, 40.0, 90.0, 150.0),
     hold_ms=3000.0,
     required_joints=("HIP", "KNEE"),
+    level_segment=("HIP", "SHOULDER"),  # lying face down, the trunk rests level
+    max_yaw_deg=45.0,
     faults=(BACK_ARCHING,),
     requirements=THIGHS_DOWN,
     form_signals=("trunk_rise",),
@@ -106,6 +109,7 @@ PRONE_CURL = ExerciseSpec(
 )
 
 BALL_SQUEEZE = ExerciseSpec(
+    level_segment=("HEEL", "FOOT_INDEX"),
     name="ball-squeeze",
     title="Ball squeeze",
     family="beginners",
@@ -123,7 +127,9 @@ BALL_SQUEEZE = ExerciseSpec(
 )
 
 BALL_SQUEEZE_SWING = ExerciseSpec(
+    level_segment=("HEEL", "FOOT_INDEX"),
     name="ball-squeeze-swing",
+    max_yaw_deg=30.0,  # the whole leg swings through the view: measured within 8 deg to 30
     title="Ball squeeze with leg swing",
     family="beginners",
     stage=3,

@@ -65,6 +65,7 @@ HIPS_UP = Requirement(
     "a leg lift without the hips raised")
 
 BRIDGE = ExerciseSpec(
+    level_segment=("HEEL", "FOOT_INDEX"),
     name="bridge",
     title="Bridge",
     family="bridging",
@@ -79,12 +80,14 @@ BRIDGE = ExerciseSpec(
     front_signal=Signal("hip_rise", "near", -60.0, 320.0, 30.0, 80.0, 250.0,
                         hold_band_deg=9.0, settle_range_deg=12.0),
     hold_ms=3000.0,
+    max_yaw_deg=45.0,
     faults=(ARCHING, KNEE_WIDTH),
     requirements=(*KNEES_BENT, SHOULDERS_DOWN),
     partial_cue="lift higher",
 )
 
 SINGLE_LEG_BRIDGE = ExerciseSpec(
+    level_segment=("HEEL", "FOOT_INDEX"),
     name="single-leg-bridge",
     title="Single-leg bridge",
     family="bridging",

@@ -51,6 +51,8 @@ NORDIC = ExerciseSpec(
     signal=Signal("line_lean", "near", -5.0, 32.0, 30.0, 65.0, 100.0),
     hold_ms=0.0,
     required_joints=("SHOULDER", "HIP", "KNEE"),
+    level_segment=("KNEE", "ANKLE"),  # the shins rest on the floor
+    max_yaw_deg=45.0,
     faults=(
         FaultRule(
             "hip_bend", "keep a straight line from knees to shoulders, don't bend at the hips",

@@ -208,6 +208,9 @@ class ExerciseSpec:
     helpers: int = 0  # people who may be in view besides the exerciser (a partner's hands)
     analysis_fps: float = 15.0  # poses a second analysed in a recording (0: every frame)
     max_yaw_deg: float = 60.0  # how far from side-on the camera may be turned
+    # A segment that rests level on the floor (it levels the camera's estimate): a planted
+    # foot ("HEEL", "FOOT_INDEX"), kneeling shins, the trunk lying face down.
+    level_segment: tuple[str, str] | None = None
     notes: str = ""
 
     @property

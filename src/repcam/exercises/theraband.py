@@ -7,6 +7,7 @@ from repcam.exercises.spec import ExerciseSpec, RepRule, Signal
 from repcam.kinematics import Posture
 
 SEATED_BAND_CURL = ExerciseSpec(
+    level_segment=("HEEL", "FOOT_INDEX"),
     name="seated-band-curl",
     title="Seated theraband hamstring curl",
     family="theraband",
@@ -32,6 +33,8 @@ PRONE_BAND_CURL = ExerciseSpec(
     postures=frozenset({Posture.LYING_PRONE}),
     signal=Signal("knee_flexion", "moving", 0.0, 40.0, 40.0, 90.0, 150.0),
     hold_ms=3000.0,
+    level_segment=("HIP", "SHOULDER"),  # lying face down, the trunk rests level
+    max_yaw_deg=45.0,
     faults=(BACK_ARCHING,),
     requirements=THIGHS_DOWN,
     form_signals=("trunk_rise",),

@@ -203,7 +203,11 @@ def to_landmarks(pose: BodyPose, camera: Camera, seg: Segments = Segments()) -> 
     if abs(camera.yaw_deg) > 60:
         visibility = np.full(NUM_JOINTS, 0.95)
     hips = (world[Joint.LEFT_HIP] + world[Joint.RIGHT_HIP]) / 2
-    return Landmarks(image, visibility, world - hips)
+    # MediaPipe's world landmarks: metres from the hips, in the camera's axes (x right,
+    # y down, z away from the camera).
+    _, look, right, up = camera.basis()
+    axes = np.stack([-right if camera.mirror else right, -up, look])
+    return Landmarks(image, visibility, (world - hips) @ axes.T)
 
 
 SAGITTAL_PX_PER_M = 1000.0
