@@ -12,12 +12,16 @@ ROOT = Path(__file__).resolve().parents[1]
 CLIPS = Path(os.environ.get("REPCAM_CLIPS", ROOT.parent / "shared" / "clips"))
 
 
-def clip_labels() -> list[dict[str, str]]:
-    labels = CLIPS / "labels.csv"
-    if not labels.exists():
-        return []
-    with open(labels, newline="") as handle:
-        return list(csv.DictReader(handle))
+def clip_labels(*names: str) -> list[dict[str, str]]:
+    """The labelled real clips: labels.csv, and the harder labels_more.csv (obliques, a video
+    player's bar, negatives of other movements)."""
+    rows = []
+    for name in names or ("labels.csv", "labels_more.csv"):
+        labels = CLIPS / name
+        if labels.exists():
+            with open(labels, newline="") as handle:
+                rows += list(csv.DictReader(handle))
+    return rows
 
 
 @pytest.fixture(scope="session")

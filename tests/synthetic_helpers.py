@@ -74,7 +74,9 @@ def true_signal(clip: SyntheticClip, angle: str, side: str) -> list[float]:
 
 def true_holds_ms(clip: SyntheticClip, spec, side: str, signal=None) -> list[float]:
     """Per rep, how long the exact angle stays in the top position (within the signal's
-    hold band of the rep's peak): the definition the analyser measures against."""
+    hold band of where the rep settles at the top): the analyser's definition."""
+    from repcam.exercises.engine import top_level
+
     signal = signal or spec.signal
     values = true_signal(clip, signal.angle, side)
     times = [f.timestamp_ms for f in clip.frames]
@@ -82,7 +84,7 @@ def true_holds_ms(clip: SyntheticClip, spec, side: str, signal=None) -> list[flo
     for truth in clip.truth:
         inside = [(t, v) for t, v in zip(times, values, strict=True)
                   if truth.start_ms <= t <= truth.end_ms]
-        peak = max(v for _, v in inside)
-        span = [t for t, v in inside if v >= peak - signal.hold_band_deg]
+        top = top_level([v for _, v in inside], signal.hold_band_deg)
+        span = [t for t, v in inside if v >= top - signal.hold_band_deg]
         holds.append(span[-1] - span[0])
     return holds

@@ -7,11 +7,11 @@ clip checks the count, the fault on the right rep, no fault elsewhere, and the h
 from __future__ import annotations
 
 import pytest
+from benchmarks.sweep import injectable_faults
 
 from repcam.analysis import analyse_track, load_or_extract
 from repcam.exercises import EXERCISES, get_exercise
-from repcam.kinematics import View
-from repcam.synthetic import CAMERA_SIDE, MOTIONS, Camera, RepPlan, synthesize
+from repcam.synthetic import CAMERA_SIDE, Camera, RepPlan, synthesize
 from repcam.synthetic.video import write_clip
 
 from synthetic_helpers import true_holds_ms
@@ -19,19 +19,10 @@ from synthetic_helpers import true_holds_ms
 MOVING = [name for name, spec in EXERCISES.items() if spec.kind == "reps"]
 FPS = 10.0  # the analysers are frame-rate independent; fewer frames keep CI short
 
-
-
-def injectable_faults(exercise: str) -> list[str | None]:
-    """Every programme fault the synthetic patient can show from the side for this exercise
-    (or none). The renderer draws a body for side views: seen from its feet it is not a
-    person to MediaPipe, so the front view's faults are tested on landmarks only."""
-    spec = EXERCISES[exercise]
-    names = {r.name for r in spec.rep_rules} | {
-        r.name for r in spec.faults if View.SIDE in r.views}
-    return [f for f in MOTIONS[exercise].faults if f in names] or [None]
-
-
-CASES = [(exercise, fault) for exercise in MOVING for fault in injectable_faults(exercise)]
+# The renderer draws a body for side views: seen from its feet it is not a person to
+# MediaPipe, so the front view's faults are tested on landmarks only.
+CASES = [(exercise, fault) for exercise in MOVING
+         for fault in injectable_faults(exercise) or [None]]
 
 
 @pytest.mark.parametrize(("exercise", "fault"), CASES, ids=[f"{e}-{f}" for e, f in CASES])

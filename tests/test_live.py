@@ -41,6 +41,16 @@ def logged_reps(db: Path) -> int:
         return sum(len(s.reps) for session in log.sessions() for s in session.sets)
 
 
+def reps_so_far(db: Path) -> int:
+    """Reps a running coach has logged, read without touching its database's schema."""
+    if not db.exists():
+        return 0
+    with sqlite3.connect(db) as peek:
+        if not peek.execute("SELECT name FROM sqlite_master WHERE name='reps'").fetchone():
+            return 0
+        return peek.execute("SELECT COUNT(*) FROM reps").fetchone()[0]
+
+
 def _ctrl_c_reaches_it() -> None:
     # A test run started in the background inherits SIGINT ignored, and Python then never
     # installs its Ctrl-C handler: give the child a terminal's disposition.
@@ -99,6 +109,15 @@ def test_a_stream_on_localhost_that_drops_is_reconnected_and_nothing_is_lost(cli
     assert logged_reps(db) == counted
 
 
+def amber_pixels(shot: Path, display: str) -> int:
+    """How much of the screen is the overlay's amber skeleton."""
+    with shot.open("wb") as handle:
+        subprocess.run(["xwd", "-root", "-silent", "-display", display], stdout=handle,
+                       check=True)
+    screen = read_xwd(shot)
+    return int(np.all(np.abs(screen.astype(int) - AMBER) < 30, axis=2).sum())
+
+
 @pytest.mark.skipif(not (shutil.which("Xvfb") and shutil.which("xwd")),
                     reason="needs xvfb and x11-apps (installed by .ci/run)")
 def test_the_window_under_xvfb_shows_the_overlay_and_ctrl_c_saves(tmp_path):
@@ -107,20 +126,21 @@ def test_the_window_under_xvfb_shows_the_overlay_and_ctrl_c_saves(tmp_path):
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     db = tmp_path / "log.db"
     try:
-        time.sleep(1.0)
+        socket, deadline = Path(f"/tmp/.X11-unix/X{display[1:]}"), time.monotonic() + 30
+        while not socket.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)  # the X server is up when its socket is
         coach = start_repcam("bridge", "--camera", str(SAMPLE), "--no-voice", "--reps", "2",
                              "--db", str(db), env={"DISPLAY": display})
-        time.sleep(10.0)  # model loaded, first rep up: the counter and the hold ring show
-        shot = tmp_path / "screen.xwd"
-        with shot.open("wb") as handle:
-            subprocess.run(["xwd", "-root", "-silent", "-display", display], stdout=handle,
-                           check=True)
+        # Poll rather than sleep a fixed time: a busy machine loads the model slowly.
+        amber, deadline = 0, time.monotonic() + 90
+        while (amber <= 1000 or not reps_so_far(db)) and time.monotonic() < deadline \
+                and coach.poll() is None:
+            time.sleep(1.0)
+            amber = amber_pixels(tmp_path / "screen.xwd", display)
         coach.send_signal(signal.SIGINT)
         out, err = coach.communicate(timeout=30)
     finally:
         xvfb.terminate()
-    screen = read_xwd(shot)
-    amber = np.all(np.abs(screen.astype(int) - AMBER) < 30, axis=2).sum()
     assert amber > 1000, "the skeleton is drawn in the window"
     assert coach.returncode == 130, err  # Ctrl-C: exit 130, what was counted saved
     assert "stopped by Ctrl-C" in out and "Traceback" not in err
@@ -137,11 +157,7 @@ def test_kill_9_during_a_live_set_loses_no_completed_rep(tmp_path):
     reps = 0
     while reps == 0 and time.monotonic() < deadline:
         time.sleep(0.3)
-        if db.exists():
-            with sqlite3.connect(db) as peek:
-                reps = peek.execute("SELECT COUNT(*) FROM reps").fetchone()[0] \
-                    if peek.execute("SELECT name FROM sqlite_master WHERE name='reps'"
-                                    ).fetchone() else 0
+        reps = reps_so_far(db)
     coach.kill()  # SIGKILL: no clean-up runs
     coach.wait()
     assert reps >= 1

@@ -22,7 +22,17 @@ from conftest import clip_labels
 from test_cli import repcam
 
 LABELS = clip_labels()
-BRIDGES = [row for row in LABELS if row["exercise"] == "bridge" and int(row["reps"]) > 0]
+MORE = clip_labels("labels_more.csv")
+BRIDGES = [row for row in clip_labels("labels.csv")
+           if row["exercise"] == "bridge" and int(row["reps"]) > 0]
+# Known misses, not tuned away: the leg-curl machine's pad hides the shins at the top (its
+# holds read 0.1-0.2 s); the slow standing curl spends about 0.3 s either side of its
+# plateau within the hold band, which the eye does not call holding (1.2 s for 0.6 s).
+KNOWN_HOLD_MISSES = {"musclewiki_prone_machine_leg_curl_side.mp4": "shins hidden at the top",
+                     "flint_band_standing_curl_side.mp4": "slow approach counted as held"}
+TIMED = [pytest.param(row, marks=pytest.mark.xfail(strict=True,
+                                                    reason=KNOWN_HOLD_MISSES[row["file"]]))
+         if row["file"] in KNOWN_HOLD_MISSES else row for row in LABELS if row["holds_s"]]
 _tracks: dict[str, LandmarkTrack] = {}
 
 
@@ -72,14 +82,17 @@ def test_bridge_detection_rate_and_one_hip_rise_per_rep(row, clips_dir, model_pa
     assert rises == int(row["reps"]) + (1 if "opens at the top" in row["notes"] else 0)
 
 
-@pytest.mark.parametrize("row", BRIDGES, ids=[r["file"] for r in BRIDGES])
+@pytest.mark.parametrize("row", TIMED, ids=[r["file"] for r in LABELS if r["holds_s"]])
 def test_holds_are_close_to_the_labels(row, clips_dir, model_path):
+    """The median over the reps within half a second of the labels (approximate: 'time at
+    the top', judged by eye), within 0.3 s for the newer, more carefully timed clips."""
     track = track_of(clips_dir, model_path, row["file"])
-    result = analyse_track(track, get_exercise("bridge"))
+    result = analyse_track(track, get_exercise(row["exercise"]))
     labelled = [float(h) for h in row["holds_s"].split(";")]
     measured = [r.hold_ms / 1000 for r in result.reps]
     assert len(measured) == len(labelled)
-    assert np.median(np.abs(np.array(measured) - labelled)) <= 0.5
+    tolerance = 0.3 if row in MORE else 0.5
+    assert round(float(np.median(np.abs(np.array(measured) - labelled))), 2) <= tolerance
 
 
 def test_the_nordic_exerciser_is_found_beside_the_partner(clips_dir, model_path):

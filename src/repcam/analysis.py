@@ -211,7 +211,10 @@ class SetAnalysis:
             return Problem("nobody", "Nobody was found in the video. Film the whole body, "
                            "side-on, in good light, 2-3 m from the camera.")
         if view not in spec.views and view is not View.UNKNOWN:
-            return Problem("wrong_view", wrong_view_message(spec, self.camera))
+            return Problem("wrong_view", wrong_view_message(spec, self.camera, front_on=True))
+        if view is not View.FRONT and self.camera.trusted and \
+                self.camera.turn_to_accept(spec.max_yaw_deg):
+            return Problem("wrong_view", wrong_view_message(spec, self.camera, front_on=False))
         if self._cut_off > CUT_OFF_SHARE * self._present:
             share = self._cut_off / self._present
             return Problem("cut_off", f"The person is cut off by the edge of the picture in "
@@ -238,16 +241,14 @@ class SetAnalysis:
         return tuple(warnings)
 
 
-def wrong_view_message(spec: ExerciseSpec, camera: CameraView) -> str:
+def wrong_view_message(spec: ExerciseSpec, camera: CameraView, *, front_on: bool) -> str:
     """What to do about a camera this exercise cannot be measured from: which way and about
     how far to turn it."""
-    turned = camera.turned if camera.turned >= 70.0 else 90.0  # else: seen front-on by shape
-    turn = int(5 * round((turned - spec.max_yaw_deg + 10.0) / 5))
-    seen = "the front" if camera.from_front else "behind"
-    return (f"The video is filmed from {seen}, about {int(5 * round(turned / 5))} degrees from "
-            f"side-on; the {spec.title.lower()} is measured up to {spec.max_yaw_deg:.0f} "
-            f"degrees from side-on. Move the camera about {turn} degrees round towards the "
-            "person's side and film again.")
+    turn = camera.turn_to_accept(spec.max_yaw_deg, front_on=front_on)
+    seen = "front-on" if front_on else camera.describe().removeprefix("filmed ")
+    return (f"The video is filmed {seen}; the {spec.title.lower()} is measured up to "
+            f"{spec.max_yaw_deg:.0f} degrees from side-on. Move the camera about {turn} "
+            "degrees round towards the person's side and film again.")
 
 
 def camera_document(camera: CameraView) -> dict:

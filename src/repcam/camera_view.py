@@ -73,10 +73,10 @@ class CameraView:
         """In a person's words: 'filmed about 40 degrees from side-on, from the front'."""
         if not self.trusted:
             return "camera angle uncertain (angles measured in the picture)"
-        if self.turned < 10 and abs(self.pitch_deg) < 10:
+        if self.turned < 15 and abs(self.pitch_deg) < 10:
             return "filmed side-on"
         parts = []
-        if self.turned >= 10:
+        if self.turned >= 15:
             towards = "the front" if self.from_front else "behind"
             parts.append(f"about {_round5(self.turned)} degrees from side-on, from {towards}")
         else:
@@ -84,6 +84,15 @@ class CameraView:
         if abs(self.pitch_deg) >= 10:
             parts.append(f"looking down about {_round5(self.pitch_deg)} degrees")
         return "filmed " + ", ".join(parts)
+
+    def turn_to_accept(self, max_yaw_deg: float, *, front_on: bool = False) -> int:
+        """About how many degrees the camera must move round towards the body's side for an
+        exercise measured up to `max_yaw_deg` (0: no need). `front_on`: the picture shows
+        the body front-on (by its shape), whatever the estimate says."""
+        turned = 90.0 if front_on and self.turned < END_ON_DEG else self.turned
+        if turned <= max_yaw_deg:
+            return 0
+        return max(10, int(5 * round((turned - max_yaw_deg + 10.0) / 5)))
 
     def sentence(self) -> str:
         """The view and how the angles were measured, for a table's footer or a report."""
@@ -160,7 +169,10 @@ def on_planes(xy: np.ndarray, size_px: tuple[int, int], focal_px: float, yaw: fl
     pixels at the hips' scale, y down (joints off the planes, the head, stay NaN)."""
     up, across, forward = _axes(np.array(yaw), np.array(pitch))
     points = _points_on_planes(_rays(xy, size_px, focal_px), across)
-    flat = np.stack([points @ forward, -(points @ up)], -1) * focal_px
+    # The body's forward points the way it does in the picture: the flat drawing keeps the
+    # picture's handedness (a mirrored one would flip every signed angle's sense).
+    facing = 1.0 if forward[0] >= 0 else -1.0
+    flat = np.stack([facing * (points @ forward), -(points @ up)], -1) * focal_px
     hips = (flat[:, Joint.LEFT_HIP] + flat[:, Joint.RIGHT_HIP]) / 2
     picture_hips = (xy[:, Joint.LEFT_HIP] + xy[:, Joint.RIGHT_HIP]) / 2
     return flat - hips[:, None] + picture_hips[:, None]  # where the person is in the picture
@@ -208,14 +220,16 @@ def _search(xy: np.ndarray, size_px: tuple[int, int], focal: float, world_yaw: f
     high = -low
     if world_yaw is not None and abs(world_yaw) > math.radians(12.0):  # which way: trusted
         low, high = (0.0, high) if world_yaw > 0 else (low, 0.0)
-    yaw_grid, pitch_grid = np.meshgrid(np.arange(low, high + 1e-9, math.radians(5.0)),
-                                       np.radians(np.arange(*PITCH_RANGE_DEG, 4.0)))
+    # How far the camera looks down shows in how limbs foreshorten as they turn: a still
+    # body (getting into position) shows none, and is taken as filmed level.
+    pitches = np.radians(np.arange(*PITCH_RANGE_DEG, 4.0)) if _moving(xy) else np.zeros(1)
+    yaw_grid, pitch_grid = np.meshgrid(np.arange(low, high + 1e-9, math.radians(5.0)), pitches)
     coarse = costs_at(yaw_grid.ravel(), pitch_grid.ravel())
     first = int(np.argmin(coarse))
     fine_yaw, fine_pitch = np.meshgrid(
         yaw_grid.ravel()[first] + np.radians(np.arange(-4.0, 4.01, 1.0)),
         np.maximum(pitch_grid.ravel()[first] + np.radians(np.arange(-3.0, 3.01, 1.0)),
-                   math.radians(PITCH_RANGE_DEG[0])))
+                   math.radians(PITCH_RANGE_DEG[0])) if len(pitches) > 1 else np.zeros(1))
     fine = costs_at(fine_yaw.ravel(), fine_pitch.ravel())
     return fine_yaw.ravel(), fine_pitch.ravel(), fine
 
@@ -251,6 +265,18 @@ def _cost(rays: np.ndarray, yaws: np.ndarray, pitches: np.ndarray,
     total += PRIOR_WEIGHT * ((pitches - math.radians(PITCH_PRIOR_DEG))
                              / math.radians(PITCH_PRIOR_SPREAD_DEG)) ** 2
     return np.where(np.isfinite(total), total, np.inf)
+
+
+def _moving(xy: np.ndarray, turning_deg: float = 15.0) -> bool:
+    """Some fitted segment turns by `turning_deg` or more over the frames."""
+    for side in SIDES:
+        for start, end in SEGMENTS:
+            vector = xy[:, Joint[f"{side}_{end}"]] - xy[:, Joint[f"{side}_{start}"]]
+            heading = np.degrees(np.arctan2(vector[:, 1], vector[:, 0]))
+            heading = heading[np.isfinite(heading)]
+            if len(heading) and np.ptp(np.unwrap(heading, period=360.0)) >= turning_deg:
+                return True
+    return False
 
 
 def _robust_variance(values: np.ndarray) -> np.ndarray:
@@ -321,12 +347,16 @@ class ViewTracker:
     level: Segment | None = None
     every_ms: float = 2000.0
     at_most_every_ms: float = 16000.0
+    first_every_ms: float = field(init=False)
     keep: int = MAX_FRAMES
     thin: int = 3  # keep one frame in this many
     view: CameraView = SIDE_ON
     _people: list[Landmarks] = field(default_factory=list)
     _seen: int = 0
     _next_ms: float = -math.inf
+
+    def __post_init__(self) -> None:
+        self.first_every_ms = self.every_ms
 
     def add(self, person: Landmarks | None, timestamp_ms: float) -> None:
         if person is None:
@@ -341,5 +371,6 @@ class ViewTracker:
         self.view = estimate_view(self._people, self.size_px, level=self.level)
         steady = abs(self.view.yaw_deg - before.yaw_deg) < 3.0 and \
             self.view.rectifies == before.rectifies
-        self.every_ms = min(self.every_ms * 2, self.at_most_every_ms) if steady else 2000.0
+        self.every_ms = min(self.every_ms * 2, self.at_most_every_ms) if steady else \
+            self.first_every_ms
         self._next_ms = timestamp_ms + self.every_ms

@@ -66,8 +66,12 @@ def view_problem(spec: ExerciseSpec, check: FrameCheck) -> str | None:
         return "I can't see you: step into the picture, side-on to the camera"
     if check.people > 1 + spec.helpers:
         return "I can see two people: only the person exercising should be in view"
-    if check.angles.view not in spec.views and check.angles.view is not View.UNKNOWN:
-        return "Turn side-on to the camera"
+    camera = check.angles.camera
+    front_on = check.angles.view not in spec.views and check.angles.view is not View.UNKNOWN
+    turn = camera.turn_to_accept(spec.max_yaw_deg, front_on=front_on) if (
+        front_on or camera.trusted) else 0
+    if turn:
+        return f"Turn side-on: move the camera about {turn} degrees round, towards your side"
     side = check.angles.near_side.upper()
     missing = [name for name in spec.required_joints
                if Joint[f"{side}_{name}"] not in check.angles.in_frame]
@@ -148,7 +152,8 @@ class Workout:
         if problem is None and ready:
             self._enter(Stage.COUNTDOWN, now_ms)
             self.status = "Get ready"
-            return [Utterance("Good. Starting in three", urgent=True)]
+            return [Utterance(f"Good{_camera_words(check.angles.camera)}. Starting in three",
+                              urgent=True)]
         self.status = problem or "Get into the start position and keep still"
         return self._say_every(self.status, now_ms, SETUP_REPEAT_MS)
 
@@ -266,6 +271,13 @@ class Workout:
             return []
         self._last_said[key] = now_ms
         return [Utterance(text)]
+
+
+def _camera_words(camera) -> str:
+    """', the camera is about 40 degrees round': said when it is turned (repcam corrects)."""
+    if not camera.trusted or camera.turned < 15:
+        return ""
+    return f", the camera is about {int(5 * round(camera.turned / 5))} degrees round"
 
 
 def _number(count: int) -> str:

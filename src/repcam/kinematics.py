@@ -242,7 +242,7 @@ def classify_posture(signals: Mapping[str, float], near: str, chirality: float,
     if not math.isfinite(trunk):
         return Posture.UNKNOWN
     if trunk > 55:
-        facing_up = chest_faces_up(person)
+        facing_up = faces_up(person)
         if facing_up is None:  # no 3D: the body's front in the picture
             xy = person.image_px[:, :2]
             trunk_dir = xy[joint_of(near, "HIP")] - xy[joint_of(near, "SHOULDER")]
@@ -257,20 +257,17 @@ def classify_posture(signals: Mapping[str, float], near: str, chirality: float,
     return Posture.STANDING
 
 
-def chest_faces_up(person: Landmarks) -> bool | None:
-    """Lying, does the chest face the ceiling? From MediaPipe's world landmarks (camera axes,
-    y down), which know front from back by the face and the body, from any side; None
-    where they are missing. The chest's normal is the trunk's up crossed with its left to
-    right."""
+def faces_up(person: Landmarks) -> bool | None:
+    """Lying, does the body face the ceiling? From MediaPipe's world landmarks (camera axes,
+    y down), which know front from back by the face, from any side: the nose points up or
+    down from between the ears. None where they are missing or the head is turned to the
+    side (lying face down, many rest on a cheek)."""
     world = person.world_m
-    along = (world[Joint.LEFT_SHOULDER] + world[Joint.RIGHT_SHOULDER]
-             - world[Joint.LEFT_HIP] - world[Joint.RIGHT_HIP]) / 2
-    across = (world[Joint.RIGHT_HIP] - world[Joint.LEFT_HIP]
-              + world[Joint.RIGHT_SHOULDER] - world[Joint.LEFT_SHOULDER]) / 2
-    chest = np.cross(along, across)
-    if not np.all(np.isfinite(chest)) or not np.linalg.norm(chest) > 1e-6:
+    face = world[Joint.NOSE] - (world[Joint.LEFT_EAR] + world[Joint.RIGHT_EAR]) / 2
+    length = float(np.linalg.norm(face))
+    if not np.isfinite(length) or length < 1e-6 or abs(face[1]) < 0.5 * length:
         return None
-    return bool(chest[1] < 0)  # y points down in the camera's axes
+    return bool(face[1] < 0)
 
 
 def raw_signals(person: Landmarks, chirality: float,
@@ -405,6 +402,7 @@ class Kinematics:
     _chirality_votes: list[float] = field(default_factory=list, init=False)
     _side_votes: list[str] = field(default_factory=list, init=False)
     _previous: Landmarks | None = field(default=None, init=False)
+    _camera_seen: CameraView | None = field(default=None, init=False)
 
     def update(self, person: Landmarks | None, timestamp_ms: float,
                image_size_px: tuple[int, int]) -> AngleFrame:
@@ -419,6 +417,11 @@ class Kinematics:
         # The camera's estimate, where trusted, says the view (a body lying turned 45 degrees
         # looks front-on by its shape); seen end-on its planes are edge-on: not corrected.
         rectified = self.camera.rectifies
+        if self.camera is not self._camera_seen:  # a new view: its angles start afresh
+            self._chirality_votes.clear()
+            for smoother in self._filters.values():
+                smoother.reset()
+            self._camera_seen = self.camera
         body = self.camera.on_plane(person, image_size_px) if rectified else person
         chirality = self._vote(self._chirality_votes, estimate_chirality(body))
         near = self._vote(self._side_votes, camera_side(person))

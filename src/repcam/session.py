@@ -54,7 +54,7 @@ def start_position_match(spec: ExerciseSpec):
 @dataclass
 class ExerciseSession:
     """`camera`: where the camera stands, when it was estimated beforehand (a recording's
-    whole set); None: estimated as the frames come (live), and changed only between reps."""
+    whole set); None: estimated live, while the person gets into position."""
 
     spec: ExerciseSpec
     side: str | None = None
@@ -72,7 +72,9 @@ class ExerciseSession:
 
     def process(self, pose: PoseFrame) -> tuple[AngleFrame, list[Event]]:
         self.people_in_view = len(pose.people)
-        resting = self.analyser.phase in (Phase.SETUP, Phase.READY)
+        # The view is followed until the first rep begins (see `_follow_camera`).
+        setting_up = self.analyser.phase in (Phase.SETUP, Phase.READY) and not (
+            self.analyser.count or self.analyser.reps)
         # Before the first rep another person may prove the exerciser (the detector found a
         # kneeling partner first): then the start position is learned afresh from them.
         unproven = self.analyser.phase is Phase.SETUP or (
@@ -81,17 +83,22 @@ class ExerciseSession:
         if self.selector.switched and self.analyser.phase is not Phase.SETUP:
             self.analyser = make_analyser(self.spec, self.side)
         if self.camera is None:
-            self._follow_camera(person, pose, resting)
+            self._follow_camera(person, pose, setting_up)
         angles = self.kinematics.update(person, pose.timestamp_ms,
                                         (pose.width_px, pose.height_px))
         return angles, self.analyser.update(angles)
 
-    def _follow_camera(self, person: Landmarks | None, pose: PoseFrame, resting: bool) -> None:
+    def _follow_camera(self, person: Landmarks | None, pose: PoseFrame,
+                       setting_up: bool) -> None:
+        """Live: the view is estimated while the person gets into position, then held for
+        the set (its range is learned in it; a new view between reps would shift it). A new
+        set (a new session object) estimates it again."""
         if self._tracker is None:
             self._tracker = ViewTracker((pose.width_px, pose.height_px),
-                                        level=self.spec.level_segment)
-        self._tracker.add(person, pose.timestamp_ms)
-        if resting:  # never mid-rep: the angles would jump
+                                        level=self.spec.level_segment, every_ms=1000.0,
+                                        thin=1)
+        if setting_up:
+            self._tracker.add(person, pose.timestamp_ms)
             self.kinematics.camera = self._tracker.view
 
     def finish(self, timestamp_ms: float, *, source_ended: bool = True) -> list[Event]:

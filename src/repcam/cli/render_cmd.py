@@ -36,21 +36,27 @@ def render(
                                            "shallower (0 none, 1 typical).")] = 0.0,
     side: Annotated[str, typer.Option(help="The working leg.")] = "left",
     camera_side: Annotated[str, typer.Option(help="Which side the camera films.")] = "left",
-    view_yaw: Annotated[float, typer.Option("--view-yaw", help="Degrees off side-on.")] = 0.0,
+    view_yaw: Annotated[float, typer.Option("--view-yaw", min=-90, max=90,
+                                            help="Degrees off side-on (+ towards the front).")
+                        ] = 0.0,
+    view_pitch: Annotated[float, typer.Option("--view-pitch", min=-10, max=60,
+                                              help="Degrees the camera looks down.")] = 0.0,
     fps: Annotated[float, typer.Option(min=5, max=120)] = 30.0,
     width: Annotated[int, typer.Option(min=160, max=3840)] = 640,
     height: Annotated[int, typer.Option(min=120, max=2160)] = 360,
     seed: Annotated[int, typer.Option()] = 0,
 ) -> None:
     """Render a synthetic patient doing an exercise; writes the clip and CLIP.truth.json."""
-    from repcam.synthetic import MOTIONS, Camera, RepPlan, fatigued, synthesize
+    from repcam.synthetic import LOOK_ALIKES, MOTIONS, Camera, RepPlan, fatigued, synthesize
+    from repcam.synthetic.motions import motion
     from repcam.synthetic.video import write_clip
 
-    if exercise not in MOTIONS:
-        raise InputError(f"Unknown exercise '{exercise}'. Choose one of: {', '.join(MOTIONS)}.")
+    if exercise not in MOTIONS and exercise not in LOOK_ALIKES:
+        raise InputError(f"Unknown exercise '{exercise}'. Choose one of: {', '.join(MOTIONS)}; "
+                         f"or a look-alike: {', '.join(LOOK_ALIKES)}.")
     fault_name, fault_size = parse_fault(fault)
-    if fault_name and fault_name not in MOTIONS[exercise].faults:
-        known = ", ".join(MOTIONS[exercise].faults) or "none"
+    if fault_name and fault_name not in motion(exercise).faults:
+        known = ", ".join(motion(exercise).faults) or "none"
         raise InputError(f"'{fault_name}' is not a fault of {exercise}. Faults: {known}.")
     if side not in ("left", "right") or camera_side not in ("left", "right"):
         raise InputError("--side and --camera-side take left or right.")
@@ -61,7 +67,8 @@ def render(
     if partial:
         plans[-1] = RepPlan(hold_s=hold, side=side, depth=0.5)
     plans = fatigued(plans, fatigue) if fatigue else plans
-    camera = Camera(side=camera_side, yaw_deg=view_yaw, size_px=(width, height))
+    camera = Camera(side=camera_side, yaw_deg=view_yaw, pitch_deg=view_pitch,
+                    size_px=(width, height))
     clip = synthesize(exercise, plans, camera=camera, fps=fps, seed=seed)
     truth = write_clip(clip, out, seed=seed)
     console.print(f"Wrote {out} ({len(clip.frames)} frames) and {truth}", highlight=False)

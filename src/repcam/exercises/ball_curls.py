@@ -88,7 +88,7 @@ BALL_CURL_3 = ExerciseSpec(
     faults=(HIPS_UP, BALL_ROLLING),
     form_signals=("hip_line",),
     per_side=True,
-    **_BASE,
+    **{**_BASE, "max_yaw_deg": 30.0},  # one leg in the air: measured within 5 deg to 30
 )
 
 SPECS = (BALL_CURL_1, BALL_CURL_2, BALL_CURL_3)

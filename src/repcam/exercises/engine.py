@@ -12,7 +12,7 @@ import itertools
 import math
 import statistics
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from repcam.camera_view import SIDE_ON, CameraView
@@ -249,18 +249,23 @@ class RepAnalyser(AnalyserState):
         return [PositionReady(frame.timestamp_ms)]
 
     def _start_from_motion(self, frame: AngleFrame) -> list[Event] | None:
-        """READY from the lowest plausible start value of the last `MOTION_WINDOW_MS`, once
-        the body has clearly left it (as far as a rep begins)."""
+        """READY from the low point of the last `MOTION_WINDOW_MS` when it is a plausible
+        start and the body has clearly left it (as far as a rep begins)."""
         t, signal = frame.timestamp_ms, self.signal
         now = {s: self._value(frame, s) for s in self._sides(frame)}
         self._recent.append((t, now))
         self._recent = [(ts, v) for ts, v in self._recent if t - ts <= MOTION_WINDOW_MS]
         leave = self._t.leave_start * self.range_deg
         for side, value in now.items():
-            lows = [(v[side], ts) for ts, v in self._recent if side in v and
-                    signal.start_min_deg <= v[side] <= signal.start_max_deg]
-            if lows and value - min(lows)[0] > leave:
-                low, low_ms = min(lows)
+            # The first frames of a video are no low point: it may open mid-rise.
+            lows = [(v[side], ts) for ts, v in self._recent
+                    if side in v and ts > self._first_ms and not math.isnan(v[side])]
+            if not lows:
+                continue
+            low, low_ms = min(lows)
+            # The low point must be a start this exercise has: a curl rising from a straight
+            # knee passes through a ball squeeze's bent start without resting there.
+            if signal.start_min_deg <= low <= signal.start_max_deg and value - low > leave:
                 self._start_deg, self.phase = {side: low}, Phase.READY
                 self._last_bottom_ms = low_ms
                 self._recent.clear()
@@ -409,7 +414,8 @@ class RepAnalyser(AnalyserState):
         times = [t for t, _ in rep.samples]
         values = running_median([v for _, v in rep.samples], MEDIAN_WINDOW)
         peak = max(values)
-        in_top = [v >= peak - self.signal.hold_band_deg for v in values]
+        top = top_level(values, self.signal.hold_band_deg)
+        in_top = [v >= top - self.signal.hold_band_deg for v in values]
         top_times = [t for t, inside in zip(times, in_top, strict=True) if inside]
         first_top, last_top = top_times[0], top_times[-1]
         hold_ms = sum(t1 - t0 for (t0, t1), inside in zip(itertools.pairwise(times), in_top,
@@ -447,6 +453,14 @@ class RepAnalyser(AnalyserState):
         last_ms, last = rep.samples[-1]
         earlier = [v for t, v in rep.samples if t <= last_ms - RISING_MS]
         return bool(earlier) and last - earlier[-1] > self.signal.hold_band_deg
+
+
+def top_level(values: Sequence[float], band_deg: float) -> float:
+    """Where a rep settles at the top: the median of the readings within `band_deg` of its
+    highest. The hold is timed against this, so a brief overshoot on arrival (a pose model
+    reads a joint swinging into place a few degrees past it) does not cut the hold short."""
+    peak = max(values)
+    return statistics.median(v for v in values if v >= peak - band_deg)
 
 
 def rep_confidence(seen: float, camera: CameraView, values: list[float], rom: float) -> float:

@@ -2,40 +2,57 @@
 
 from __future__ import annotations
 
-import statistics
-from itertools import pairwise
+import numpy as np
 
 from repcam.exercises.spec import ExerciseSpec, FaultRule, Phase, Signal, Thresholds
 from repcam.kinematics import Posture
 
 BREAK_MIN_DEG_S = 60.0  # slower than this is still a controlled descent
-BREAK_FACTOR = 2.0  # a fall is at least this many times faster than the controlled descent
-CONTROLLED_SHARE = 0.4  # the first part of the descent sets the controlled speed
+BREAK_FACTOR = 1.5  # a fall is at least this many times faster than the controlled descent
+MIN_PHASE_SAMPLES = 3  # each phase, the controlled descent and the fall, spans this many
+FLOOR_BAND_DEG = 3.0  # on the hands: within this of the deepest lean
 
 
 def break_point(samples: list[tuple[float, float]]) -> dict[str, float]:
     """Where the controlled descent ended: the lean at which the lowering speed jumps.
 
-    `samples` are (time_ms, lean_deg) of one rep. The controlled speed is the median speed
-    over the first part of the descent; the break is the first point from which the speed
-    stays above `BREAK_FACTOR` times that (and above `BREAK_MIN_DEG_S`) for two samples.
-    A descent that never breaks reports its deepest lean.
+    `samples` are (time_ms, lean_deg) of one rep. The descent (until the hands are on the
+    floor) is fitted with two straight lines that meet, a controlled one and a fall at least
+    `BREAK_FACTOR` times faster (and over `BREAK_MIN_DEG_S`): the break is where they meet,
+    the lean read off the fit. A fit over every sample, not the speed between two of them,
+    so landmark jitter and the frame rate do not move it. A descent that never breaks
+    reports its deepest lean.
     """
-    peak_index = max(range(len(samples)), key=lambda i: samples[i][1])
-    descent = samples[: peak_index + 1]
-    if len(descent) < 4:
-        return {"break_angle_deg": samples[peak_index][1], "controlled_ms": 0.0}
-    speeds = [
-        (v1 - v0) / max(t1 - t0, 1e-3) * 1000.0 for (t0, v0), (t1, v1) in pairwise(descent)
-    ]
-    early = speeds[: max(2, int(len(speeds) * CONTROLLED_SHARE))]
-    threshold = max(BREAK_FACTOR * statistics.median(early), BREAK_MIN_DEG_S)
-    for i in range(len(speeds) - 1):
-        if speeds[i] > threshold and speeds[i + 1] > threshold:
-            t_break, lean = descent[i]
-            return {"break_angle_deg": lean, "controlled_ms": t_break - descent[0][0]}
-    t_end, lean = descent[-1]
-    return {"break_angle_deg": lean, "controlled_ms": t_end - descent[0][0]}
+    leans = [lean for _, lean in samples]
+    # The descent ends on the hands: the first sample there (jitter on the floor afterwards
+    # may read a degree deeper, and is no part of the fall).
+    end = next(i for i, lean in enumerate(leans) if lean >= max(leans) - FLOOR_BAND_DEG)
+    descent = np.array(samples[: end + 1], dtype=float)
+    start_ms, landed_ms = descent[0, 0], samples[end][0]
+    unbroken = {"break_angle_deg": max(leans), "controlled_ms": landed_ms - start_ms}
+    if len(descent) < 2 * MIN_PHASE_SAMPLES:
+        return unbroken
+    best = None
+    for k in range(MIN_PHASE_SAMPLES - 1, len(descent) - MIN_PHASE_SAMPLES + 1):
+        fit = _hinge_fit(descent, descent[k, 0])
+        if best is None or fit[0] < best[0]:
+            best = (*fit, descent[k, 0])
+    _residual, lean, controlled, fall, break_ms = best
+    if not (fall > BREAK_MIN_DEG_S and fall > BREAK_FACTOR * max(controlled, 0.0)):
+        return unbroken
+    return {"break_angle_deg": lean, "controlled_ms": break_ms - start_ms}
+
+
+def _hinge_fit(descent: np.ndarray, hinge_ms: float) -> tuple[float, float, float, float]:
+    """Least squares of lean = at + before * min(t - hinge, 0) + after * max(t - hinge, 0):
+    (squared residual, lean at the hinge, speed before and after it in degrees a second)."""
+    seconds = (descent[:, 0] - hinge_ms) / 1000.0
+    design = np.column_stack([np.ones_like(seconds), np.minimum(seconds, 0.0),
+                              np.maximum(seconds, 0.0)])
+    coefficients, *_ = np.linalg.lstsq(design, descent[:, 1], rcond=None)
+    residual = float(np.sum((design @ coefficients - descent[:, 1]) ** 2))
+    at, before, after = (float(c) for c in coefficients)
+    return residual, at, before, after
 
 
 NORDIC = ExerciseSpec(

@@ -55,20 +55,33 @@ class SyntheticClip:
         return self._anatomical[name]
 
 
+FOCAL_PER_WIDTH = 0.8  # a phone's or a webcam's field of view (about 65 degrees across)
+
+
 def fit_camera(poses: list[BodyPose], camera: Camera) -> Camera:
-    """Aim at the middle of the movement and zoom so the body, as this camera sees it (the
-    near parts larger when it is turned), fills most of the frame and none of it is cut off."""
+    """Aim at the middle of the movement and stand the camera as far back as a person would
+    to fit the whole body in the picture (a real camera's field of view, not a zoom): as
+    the body is seen from there, near parts larger when it is turned, none cut off."""
     points = np.concatenate([world_points(p) for p in poses[:: max(len(poses) // 40, 1)]])
     low, high = points[:, :2].min(axis=0), points[:, :2].max(axis=0)
     centre = (low + high) / 2
-    aimed = replace(camera, height_m=float(centre[1]),
-                    target=(float(centre[0]), float(centre[1])))
+    aimed = replace(camera, height_m=float(centre[1]), target=(float(centre[0]),
+                    float(centre[1])), focal_px=FOCAL_PER_WIDTH * camera.size_px[0])
+    near, far = 0.3, 30.0  # metres: the nearest distance that fits, by bisection
+    for _ in range(30):
+        middle = (near + far) / 2
+        near, far = (near, middle) if _fits(points, replace(aimed, distance_m=middle)) \
+            else (middle, far)
+    return replace(aimed, distance_m=far)
+
+
+def _fits(points: np.ndarray, camera: Camera, margin: float = 0.42) -> bool:
+    """Every point in front of the camera and within `margin` of the picture's centre."""
+    projected, depth = camera.project(points)
     width, height = camera.size_px
-    projected, _ = aimed.project(points)
-    reach_x = float(np.abs(projected[:, 0] - width / 2).max())
-    reach_y = float(np.abs(projected[:, 1] - height / 2).max())
-    zoom = min(0.42 * width / max(reach_x, 1.0), 0.42 * height / max(reach_y, 1.0))
-    return replace(aimed, focal_px=aimed.focal_px * zoom)
+    return bool((depth > 0.2).all()
+                and (np.abs(projected[:, 0] - width / 2) <= margin * width).all()
+                and (np.abs(projected[:, 1] - height / 2) <= margin * height).all())
 
 
 def _walker(t_s: float, duration_s: float) -> BodyPose:

@@ -29,6 +29,7 @@ class RepPlan:
     fault_size: float | None = None
     side: str = "left"
     floor: float = 0.0  # progress between reps (stay up and alternate legs: 0.5)
+    leg_first: bool = False  # single-leg bridge: the leg straightens before the hips rise
 
 
 def fatigued(plans: list[RepPlan], amount: float = 1.0) -> list[RepPlan]:
@@ -105,6 +106,8 @@ BRIDGE_FAULTS = {"arching": 16.0, "knee_width": 0.12}
 def _single_leg_bridge(p: float, plan: RepPlan) -> BodyPose:
     up = min(p / 0.5, 1.0)
     lift = max((p - 0.5) / 0.5, 0.0)
+    if plan.leg_first:  # the leg straightens lying, then the hips rise on the other foot
+        up, lift = lift, up
     drop = size(plan, SINGLE_LEG_FAULTS, "hips_dropping") * lift
     body = _BRIDGE.at_hip_line(poses.lerp(_BRIDGE.bottom_hip_line, 178.0, up) - drop)
     # The pelvis rolls down on the side of the lifted leg (positive roll: right hip higher).

@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 
 from repcam.errors import InputError
+from repcam.files import write_text
 from repcam.filters import NoFilter
 from repcam.kinematics import Kinematics
 from repcam.landmarks import PoseFrame
@@ -48,26 +49,34 @@ def write_clip(clip: SyntheticClip, out: Path, *, seed: int = 0) -> Path:
             {
                 "t_ms": frame.timestamp_ms,
                 "progress": progress,
-                "angles_deg": _true_angles(kinematics, frame),
+                # The body's own angles, whatever the camera (what repcam must measure);
+                # the angles of the picture, as filmed, beside them.
+                "angles_deg": {name: _rounded(clip.anatomical(name)[i]) for name in TRUTH_ANGLES},
+                "projected_angles_deg": _projected(kinematics, frame),
                 "landmarks_px": np.round(frame.people[0].image_px[:, :2], 1).tolist()
                 if frame.people else None,
             }
-            for frame, progress in zip(clip.frames, clip.timeline.progress, strict=True)
+            for i, (frame, progress) in enumerate(zip(clip.frames, clip.timeline.progress,
+                                                      strict=True))
         ],
     }
     path = truth_path(out)
-    path.write_text(json.dumps(truth))
+    write_text(path, json.dumps(truth))
     return path
 
 
 TRUTH_ANGLES = ("knee_flexion_left", "knee_flexion_right", "hip_line_left", "hip_line_right",
-                "trunk_lean_left", "line_lean_left")
+                "trunk_lean_left", "line_lean_left", "thigh_angle_left", "thigh_angle_right")
 
 
-def _true_angles(kinematics: Kinematics, frame: PoseFrame) -> dict[str, float] | None:
-    """The named angles of the exact body (the renderer's input), unfiltered."""
+def _rounded(value: float) -> float | None:
+    return round(float(value), 1) if np.isfinite(value) else None
+
+
+def _projected(kinematics: Kinematics, frame: PoseFrame) -> dict[str, float | None] | None:
+    """The named angles of the exact body as this camera pictures it, unfiltered."""
     if not frame.people:
         return None
     angles = kinematics.update(frame.people[0], frame.timestamp_ms,
                                (frame.width_px, frame.height_px))
-    return {name: round(float(angles.signals[name]), 1) for name in TRUTH_ANGLES}
+    return {name: _rounded(angles.signals[name]) for name in TRUTH_ANGLES}

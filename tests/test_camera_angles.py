@@ -1,0 +1,283 @@
+"""Any camera angle, any way into the exercise: the body's own angles and exact counts.
+
+The synthetic patient's truth is anatomical (measured on the body's own sagittal plane), so
+it is the same whatever camera films it; repcam must measure that, from side-on to each
+exercise's accepted turn, either way, level or looking down.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from benchmarks.sweep import (
+    BREAK_MAX_DEG,
+    HOLD_MAX_S,
+    PITCHES,
+    clip_of,
+    errors,
+    injectable_faults,
+    measure,
+)
+
+from repcam.analysis import analyse_track, track_camera
+from repcam.camera_view import SIDE_ON
+from repcam.coaching import FrameCheck, view_problem
+from repcam.exercises import EXERCISES, get_exercise
+from repcam.landmark_cache import LandmarkTrack
+from repcam.landmarks import PoseFrame
+from repcam.synthetic import LOOK_ALIKES, Camera, Disturbance, RepPlan, synthesize
+
+from synthetic_helpers import run
+from test_cli import repcam
+
+MOVING = [name for name, spec in EXERCISES.items() if spec.kind == "reps"]
+YAWS = (0, 30, -30, 45, -45, 60, -60)
+
+
+def track_of(clip) -> LandmarkTrack:
+    return LandmarkTrack(clip.frames, 10.0, clip.exercise, "synthetic")
+
+
+def accepted(exercise: str) -> list[tuple[int, int]]:
+    limit = EXERCISES[exercise].max_yaw_deg
+    return [(yaw, pitch) for yaw in YAWS for pitch in PITCHES if abs(yaw) <= limit]
+
+
+CELLS = [(name, yaw, pitch) for name in MOVING for yaw, pitch in accepted(name)]
+# Measured misses, kept visible (strict: they fail the day they pass) rather than tuned away.
+KNOWN_MISSES = {
+    ("ball-squeeze", 60, 20): "a 10-degree hold band on a 30-degree squeeze: a degree of "
+    "noise on the plateau moves each end of the hold by a frame (0.4 s against 0.3)",
+}
+
+
+def cell_param(exercise: str, yaw: int, pitch: int):
+    reason = KNOWN_MISSES.get((exercise, yaw, pitch))
+    marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
+    return pytest.param(exercise, yaw, pitch, marks=marks,
+                        id=f"{exercise}-yaw{yaw:+d}-pitch{pitch}")
+
+
+@pytest.mark.parametrize(("exercise", "yaw", "pitch"), [cell_param(*c) for c in CELLS])
+def test_the_bodys_own_angles_from_any_accepted_camera(exercise, yaw, pitch):
+    """Exact landmarks with 1.5 px of noise: counts exact, each rep's peak and range of
+    motion within 5 degrees of the anatomical truth (median over the reps), none over 8;
+    holds within 0.3 s, the Nordic's break angle within 6 degrees, no form fault on a clean
+    rep (the full sweep, every 15 degrees: `python -m benchmarks.sweep`)."""
+    cell = measure((exercise, yaw, pitch, False, "", False))
+    assert cell.count == 3
+    assert cell.angles_pass, cell
+    assert not cell.hold_worst_s > HOLD_MAX_S, cell
+    assert not cell.break_worst_deg > BREAK_MAX_DEG, cell
+    assert cell.clean_faults == (), cell
+
+
+FAULT_CELLS = [(name, sign * min(45, int(EXERCISES[name].max_yaw_deg)))
+               for name in MOVING if injectable_faults(name) for sign in (1, -1)]
+
+
+@pytest.mark.parametrize(("exercise", "yaw"), FAULT_CELLS,
+                         ids=[f"{e}-yaw{y:+d}" for e, y in FAULT_CELLS])
+def test_each_fault_is_found_on_its_rep_only_from_a_turned_camera(exercise, yaw):
+    """Each fault the patient can show, put on rep 2 and filmed from 45 degrees (or the
+    exercise's limit) either way, looking down 20: found on that rep and no other."""
+    cell = measure((exercise, yaw, 20, False, "", True))
+    assert cell.missed_faults == (), cell
+
+
+def test_the_truth_is_anatomical_and_the_picture_is_not(tmp_path):
+    from repcam.synthetic.video import write_clip
+
+    peaks = {}
+    for yaw in (0, 30, 60):
+        clip = clip_of("hamstring-curl", yaw, 0)
+        truth = json.loads(write_clip(clip, tmp_path / f"y{yaw}.mp4").read_text())
+        frames = truth["frames"]
+        peaks[yaw] = (max(f["angles_deg"]["knee_flexion_left"] for f in frames),
+                      max(f["projected_angles_deg"]["knee_flexion_left"] for f in frames))
+    assert {round(anatomical) for anatomical, _ in peaks.values()} == {100}
+    assert peaks[60][1] > peaks[0][1] + 10  # the picture foreshortens the turned leg
+
+
+def test_the_camera_is_estimated_either_way_and_said():
+    for yaw, towards in ((45, "from the front"), (-45, "from behind")):
+        clip = clip_of("hamstring-curl", yaw, 20, noise_px=1.5)
+        camera = track_camera(track_of(clip), get_exercise("hamstring-curl"))
+        assert abs(camera.turned - 45) <= 5 and abs(camera.pitch_deg - 20) <= 5
+        assert camera.rectifies and towards in camera.describe()
+        assert "measured on the body's own plane" in camera.sentence()
+    side_on = track_camera(track_of(clip_of("bridge", 0, 0, noise_px=1.5)))
+    assert not side_on.rectifies and side_on.describe() == "filmed side-on"
+
+
+def test_a_camera_turned_beyond_what_the_exercise_accepts_is_refused_with_a_turn():
+    clip = clip_of("nordic", 60, 0, noise_px=1.5)  # the Nordic is measured to 45 degrees
+    result = analyse_track(track_of(clip), get_exercise("nordic"))
+    assert result.problem is not None and result.problem.kind == "wrong_view"
+    assert "Move the camera about 25 degrees round" in result.problem.message
+    assert result.count == 3  # counted all the same: only the angles cannot be trusted
+
+
+def test_a_front_view_says_which_way_and_how_far_to_turn():
+    clip = synthesize("hamstring-curl", [RepPlan()] * 2, camera=Camera(yaw_deg=90.0), fps=10)
+    result = analyse_track(track_of(clip), get_exercise("hamstring-curl"))
+    assert result.problem.kind == "wrong_view"
+    assert "front-on" in result.problem.message
+    turn = int(result.problem.message.split("Move the camera about ")[1].split()[0])
+    assert 30 <= turn <= 45  # 60 accepted; front-on is 80-90 degrees round
+    assert "degrees round towards the person's side" in result.problem.message
+
+
+def test_live_setup_accepts_a_turned_camera_and_says_its_angle():
+    from repcam.coaching import Workout
+
+    spec = get_exercise("hamstring-curl")
+    clip = clip_of("hamstring-curl", 45, 0, noise_px=1.0)
+    session = run(clip, live=True).session
+    angles = session.kinematics.update(clip.frames[5].people[0], 500.0, (640, 360))
+    assert view_problem(spec, FrameCheck(1, 120.0, angles)) is None
+    said = Workout(spec, 10, 1, 60.0)._setup(500.0, FrameCheck(1, 120.0, angles), True)
+    assert said[0].text.startswith("Good, the camera is about 45 degrees round")
+    nordic = run(clip_of("nordic", 60, 0, noise_px=1.0), live=True).session
+    angles = nordic.kinematics.update(clip_of("nordic", 60, 0).frames[3].people[0], 300.0,
+                                      (640, 360))
+    assert view_problem(get_exercise("nordic"), FrameCheck(1, 120.0, angles)) == \
+        "Turn side-on: move the camera about 25 degrees round, towards your side"
+
+
+def test_each_rep_has_a_confidence_that_drops_when_it_was_hard_to_see():
+    side_on = analyse_track(track_of(clip_of("hamstring-curl", 0, 0, noise_px=1.0)),
+                            get_exercise("hamstring-curl"))
+    turned = analyse_track(track_of(clip_of("hamstring-curl", 60, 20, noise_px=1.0)),
+                           get_exercise("hamstring-curl"))
+    shaky = analyse_track(track_of(clip_of("hamstring-curl", 0, 0, noise_px=6.0)),
+                          get_exercise("hamstring-curl"))
+    high = min(r.confidence for r in side_on.reps)
+    assert high >= 0.8
+    assert max(r.confidence for r in turned.reps) < high
+    assert max(r.confidence for r in shaky.reps) < high
+
+
+# -- the way in ---------------------------------------------------------------------------
+def shifted(frames, offset_ms: float) -> list[PoseFrame]:
+    return [replace(f, timestamp_ms=f.timestamp_ms + offset_ms) for f in frames]
+
+
+def test_a_set_that_begins_lying_with_straight_legs_then_sets_the_feet():
+    lying = synthesize("straight-leg-raise", [RepPlan(lift_s=0.5, hold_s=0.5, depth=0.01)],
+                       fps=10)
+    bridges = synthesize("bridge", [RepPlan(hold_s=1.0)] * 3, fps=10)
+    start = lying.frames[-1].timestamp_ms + 100
+    frames = (*lying.frames, *shifted(bridges.frames, start))
+    result = analyse_track(LandmarkTrack(frames, 10.0, "x", "s"), get_exercise("bridge"))
+    assert result.count == 3
+
+
+@pytest.mark.parametrize("leg_first", [False, True])
+def test_a_single_leg_bridge_leg_first_or_bridge_first_counts(leg_first):
+    plans = [RepPlan(side=side, leg_first=leg_first) for side in ("left", "right", "left")]
+    result = run(synthesize("single-leg-bridge", plans, fps=10))
+    assert result.count == 3
+    assert [r.side for r in result.reps] == ["left", "right", "left"]
+
+
+def test_a_nordic_begun_leaning_with_bent_hips_counts_and_is_flagged():
+    plans = [RepPlan(fault="hip_bend")] * 3
+    clip = synthesize("nordic", plans, fps=15)
+    leaning = [f for f, p in zip(clip.frames, clip.timeline.progress, strict=True)
+               if (f.timestamp_ms > clip.truth[0].start_ms and p > 0.25) or
+               f.timestamp_ms > clip.truth[0].end_ms]  # it opens already leaning forwards
+    result = run(replace(clip, frames=tuple(leaning)), "nordic")
+    assert result.count == 3
+    assert {f.fault for f in result.faults("hip_bend")} == {"hip_bend"}
+
+
+def test_reps_done_without_a_pause_and_a_clip_that_opens_mid_rep():
+    clip = synthesize("bridge", [RepPlan(hold_s=1.0, rest_s=0.0)] * 4, fps=15)
+    mid = clip.truth[0].top_ms - 600  # on the way up of the first rep
+    opened = replace(clip, frames=tuple(f for f in clip.frames if f.timestamp_ms >= mid))
+    assert run(opened).count == 3  # the first, begun before the clip, is not a rep of it
+    assert run(clip).count == 4
+
+
+def test_a_person_lost_mid_set_resumes_without_a_new_start_position():
+    plans = [RepPlan(hold_s=1.0)] * 4
+    clip = synthesize("nordic", plans, fps=15)
+    # Pushing back up from the hands hides the legs: nobody for 1.5 s in the second rep.
+    hidden = (clip.truth[1].top_ms / 1000 + 0.4, clip.truth[1].top_ms / 1000 + 1.9)
+    lost = synthesize("nordic", plans, fps=15, disturbance=Disturbance(dropout_block_s=hidden))
+    result = run(lost)
+    assert result.count == 4
+    assert len(result.lost) == 1
+
+
+def test_swapped_leg_labels_mid_rep_follow_the_working_leg():
+    from repcam.landmarks import Joint, Landmarks
+
+    clip = synthesize("hamstring-curl", [RepPlan()] * 3, fps=10)
+    legs = [j for j in Joint if j.name.startswith(("LEFT_", "RIGHT_")) and
+            j.name.split("_", 1)[1] in ("KNEE", "ANKLE", "HEEL", "FOOT_INDEX")]
+    order = np.arange(33)
+    for joint in legs:
+        order[joint] = Joint[joint.name.replace("LEFT", "TMP").replace("RIGHT", "LEFT")
+                             .replace("TMP", "RIGHT")]
+    top = clip.truth[1].top_ms
+
+    def swap(frame):
+        if not top - 300 <= frame.timestamp_ms <= top + 300:
+            return frame
+        person = frame.people[0]
+        return replace(frame, people=(Landmarks(person.image_px[order],
+                                                person.visibility[order],
+                                                person.world_m[order]),))
+
+    result = run(replace(clip, frames=tuple(swap(f) for f in clip.frames)))
+    assert result.count == 3 and {r.side for r in result.reps} == {"left"}
+
+
+# -- look-alikes are not reps ---------------------------------------------------------------
+@pytest.mark.parametrize("name", list(LOOK_ALIKES))
+def test_a_look_alike_counts_no_rep_and_says_what_it_looks_like(name):
+    mimicked = LOOK_ALIKES[name][1]
+    clip = synthesize(name, [RepPlan()] * 3, fps=10)
+    result = analyse_track(track_of(clip), get_exercise(mimicked))
+    assert result.count == 0
+    assert result.problem is not None and result.problem.kind == "look_alike"
+    assert "looks like a" in result.problem.message
+
+
+@pytest.mark.parametrize("exercise", ["bridge", "hamstring-curl", "prone-curl"])
+def test_the_real_exercise_still_counts_beside_its_look_alikes(exercise):
+    clip = synthesize(exercise, [RepPlan()] * 3, fps=10)
+    assert analyse_track(track_of(clip), get_exercise(exercise)).count == 3
+
+
+def test_a_clean_set_from_a_turned_camera_has_no_form_faults():
+    for exercise in ("hamstring-curl", "bridge", "seated-band-curl"):
+        clip = clip_of(exercise, 45, 20, noise_px=1.5)
+        result = analyse_track(track_of(clip), get_exercise(exercise))
+        assert [f for f in result.faults if f.fault not in ("short_hold", "partial")] == []
+
+
+def test_errors_against_the_truth_are_measured_on_the_working_leg():
+    clip = clip_of("single-leg-bridge", 0, 0)
+    result = analyse_track(track_of(clip), get_exercise("single-leg-bridge"), camera=SIDE_ON)
+    peaks, _ranges = errors(clip, result)
+    assert len(peaks) == 3 and max(peaks) < 3
+
+
+@pytest.mark.usefixtures("model_path")
+def test_the_analyse_command_states_the_camera(tmp_path):
+    from repcam.synthetic.video import write_clip
+
+    video = tmp_path / "turned.mp4"
+    write_clip(clip_of("hamstring-curl", 45, 0), video)
+    done = repcam("analyse", str(video), "-e", "hamstring-curl", "--out", str(tmp_path / "o"))
+    assert done.returncode == 0, done.stderr
+    assert "Camera: filmed about 45 degrees from side-on, from the front" in done.stdout
+    document = json.loads((tmp_path / "o" / "session.json").read_text())
+    assert document["camera"]["angles"] == "measured on the body's own plane"
+    assert 0 < document["reps"][0]["confidence"] <= 1
