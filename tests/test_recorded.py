@@ -193,7 +193,7 @@ def test_a_front_view_is_flagged_for_a_side_view_exercise(tmp_path):
     result = repcam("analyse", str(video), "-e", "hamstring-curl", "--out",
                     str(tmp_path / "out"))
     assert_clean_failure(result, "filmed front-on", "up to 60 degrees from side-on",
-                         "move the camera about")
+                         "Move the camera about")
     assert result.returncode == 5
     assert (tmp_path / "out" / "report.html").exists()
 
