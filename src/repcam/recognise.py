@@ -9,13 +9,17 @@ cannot be told apart from landmarks: they are reported together, the easier one 
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 from dataclasses import dataclass
 
 from repcam.analysis import SetAnalysis, track_camera
 from repcam.camera_view import SIDE_ON, CameraView
+from repcam.exercises import HoldAnalyser, RepAnalyser, make_analyser
 from repcam.exercises.registry import EXERCISES
 from repcam.exercises.spec import ExerciseSpec
+from repcam.kinematics import AngleFrame, Kinematics, Posture
 from repcam.landmark_cache import LandmarkTrack
+from repcam.tracking import PersonSelector
 
 SURE_SCORE = 0.45
 SURE_MARGIN = 0.15
@@ -54,14 +58,31 @@ def _movement(spec: ExerciseSpec) -> tuple:
 
 def score_exercise(track: LandmarkTrack, spec: ExerciseSpec,
                    camera: CameraView = SIDE_ON) -> Candidate:
+    """The exercise replays the whole track, picking its own person among several."""
     analysis = SetAnalysis(spec, camera=camera)
     for pose in track.frames:
         analysis.process(pose)
     analysis.finish()
-    analyser = analysis.session.analyser
+    return _candidate(spec, analysis.session.analyser, analysis.postures)
+
+
+def score_on_angles(angles: list[AngleFrame], postures: Counter[Posture],
+                    spec: ExerciseSpec) -> Candidate:
+    """The exercise's analyser on angles measured once for every exercise. An exercise
+    whose posture is never seen scores 0 whatever it counts: it is not replayed."""
+    analyser = make_analyser(spec)
+    if any(postures[p] for p in spec.postures):
+        for frame in angles:
+            analyser.update(frame)
+        analyser.finish(angles[-1].timestamp_ms)
+    return _candidate(spec, analyser, postures)
+
+
+def _candidate(spec: ExerciseSpec, analyser: RepAnalyser | HoldAnalyser,
+               postures: Counter[Posture]) -> Candidate:
     reps, signal = analyser.reps, analyser.signal
-    seen = sum(analysis.postures.values())
-    share = sum(analysis.postures[p] for p in spec.postures) / seen if seen else 0.0
+    seen = sum(postures.values())
+    share = sum(postures[p] for p in spec.postures) / seen if seen else 0.0
     plausible = 1.0
     if reps:
         rom = statistics.median(r.rom_deg for r in reps)
@@ -70,10 +91,24 @@ def score_exercise(track: LandmarkTrack, spec: ExerciseSpec,
     return Candidate(spec, share * movement * plausible, len(reps), share)
 
 
+def measured_once(track: LandmarkTrack, camera: CameraView) -> list[AngleFrame]:
+    """With at most one person in each frame every exercise follows the same person, so the
+    kinematics (most of a replay's cost) are the same for all: measured once."""
+    kinematics = Kinematics(camera=camera)
+    selector = PersonSelector()
+    return [kinematics.update(selector.select(pose.people), pose.timestamp_ms,
+                              (pose.width_px, pose.height_px)) for pose in track.frames]
+
+
 def recognise(track: LandmarkTrack) -> Recognition:
     camera = track_camera(track)  # once: the camera does not depend on the exercise
-    ranked = sorted((score_exercise(track, spec, camera) for spec in EXERCISES.values()),
-                    key=lambda c: -c.score)  # stable: programme order breaks ties
+    if track.frames and max(len(pose.people) for pose in track.frames) <= 1:
+        angles = measured_once(track, camera)
+        postures = Counter(frame.posture for frame in angles if frame.present)
+        scored = [score_on_angles(angles, postures, spec) for spec in EXERCISES.values()]
+    else:
+        scored = [score_exercise(track, spec, camera) for spec in EXERCISES.values()]
+    ranked = sorted(scored, key=lambda c: -c.score)  # stable: programme order breaks ties
     best = ranked[0].spec
     twins = tuple(c.spec.name for c in ranked[1:]
                   if _movement(c.spec) == _movement(best) and c.score == ranked[0].score)
