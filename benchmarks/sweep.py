@@ -151,14 +151,27 @@ def true_signal(clip, rep) -> tuple[np.ndarray, np.ndarray]:
     return np.array([frame.timestamp_ms for frame in clip.frames]), values
 
 
+def truth_during(clip, rep, truth, margin_ms: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """The true signal's finite samples within the true rep: empty when the measured rep's
+    leg or signal does not exist on the body there (a leg mistaken for the other)."""
+    times, true = true_signal(clip, rep)
+    during = (times >= truth.start_ms - margin_ms) & (times <= truth.end_ms + margin_ms) \
+        & np.isfinite(true)
+    return times[during], true[during]
+
+
 def errors(clip, result) -> tuple[list[float], list[float]]:
-    """Per rep: |peak - true peak| and |range - true range|, the truth on the body itself."""
+    """Per rep: |peak - true peak| and |range - true range|, the truth on the body itself
+    (infinite where the measured leg has no such truth)."""
     peaks, ranges = [], []
     for truth, rep in paired(clip, result):
-        times, true = true_signal(clip, rep)
-        during = (times >= truth.start_ms - 300) & (times <= truth.end_ms + 300)
-        peaks.append(abs(rep.peak_deg - float(np.nanmax(true[during]))))
-        ranges.append(abs(rep.rom_deg - float(np.nanmax(true[during]) - np.nanmin(true[during]))))
+        _times, true = truth_during(clip, rep, truth, 300.0)
+        if not len(true):
+            peaks.append(math.inf)
+            ranges.append(math.inf)
+            continue
+        peaks.append(abs(rep.peak_deg - float(true.max())))
+        ranges.append(abs(rep.rom_deg - float(true.max() - true.min())))
     return peaks, ranges
 
 
@@ -169,12 +182,13 @@ def hold_errors_s(clip, result, spec) -> list[float]:
 
     out = []
     for truth, rep in paired(clip, result):
-        times, true = true_signal(clip, rep)
-        during = (times >= truth.start_ms) & (times <= truth.end_ms) & np.isfinite(true)
+        times, true = truth_during(clip, rep, truth)
+        if not len(true):
+            out.append(math.inf)
+            continue
         band = next(signal.hold_band_deg for signal in (spec.signal, spec.front_signal)
                     if signal is not None and signal.angle == rep.signal)
-        top = top_level(list(true[during]), band)
-        span = times[during][true[during] >= top - band]
+        span = times[true >= top_level(list(true), band) - band]
         out.append(abs(rep.hold_ms - float(span[-1] - span[0])) / 1000)
     return out
 
@@ -186,9 +200,11 @@ def break_errors_deg(clip, result, spec) -> list[float]:
     for truth, rep in paired(clip, result):
         if "break_angle_deg" not in rep.extras:
             continue
-        times, true = true_signal(clip, rep)
-        during = (times >= truth.start_ms) & (times <= truth.end_ms) & np.isfinite(true)
-        samples = list(zip(times[during].tolist(), true[during].tolist(), strict=True))
+        times, true = truth_during(clip, rep, truth)
+        if not len(true):
+            out.append(math.inf)
+            continue
+        samples = list(zip(times.tolist(), true.tolist(), strict=True))
         out.append(abs(rep.extras["break_angle_deg"]
                        - spec.extras(samples)["break_angle_deg"]))
     return out

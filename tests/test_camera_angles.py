@@ -281,3 +281,18 @@ def test_the_analyse_command_states_the_camera(tmp_path):
     document = json.loads((tmp_path / "o" / "session.json").read_text())
     assert document["camera"]["angles"] == "measured on the body's own plane"
     assert 0 < document["reps"][0]["confidence"] <= 1
+
+
+# -- through MediaPipe ----------------------------------------------------------------------
+# Turned cells that pass through MediaPipe on the rendered figure today (the full rendered
+# sweep, `python -m benchmarks.sweep --rendered`, passes 41 of 190: see the README), kept as
+# a guard so the rendered path does not slip back where it works.
+RENDERED = [("hamstring-curl", 30, 20), ("bridge", 15, 20), ("nordic", -30, 20),
+            ("ball-squeeze", 45, 0)]
+
+
+@pytest.mark.parametrize(("exercise", "yaw", "pitch"), RENDERED,
+                         ids=[f"{e}-yaw{y:+d}-pitch{p}" for e, y, p in RENDERED])
+def test_turned_cameras_through_mediapipe(exercise, yaw, pitch, model_path, tmp_path):
+    cell = measure((exercise, yaw, pitch, True, str(tmp_path), False))
+    assert cell.passes, cell
