@@ -40,6 +40,13 @@ def model_path() -> Path:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory) -> None:
+    """Landmark caches are the test session's own: never shared with real use or with an
+    earlier run (the pose model lives in the checkout's models/, found before the cache)."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+
+
+@pytest.fixture(scope="session", autouse=True)
 def private_session_log(tmp_path_factory) -> None:
     """No test (nor a repcam it starts) writes into the person's own session log."""
     os.environ["REPCAM_DB"] = str(tmp_path_factory.mktemp("log") / "sessions.db")

@@ -67,9 +67,12 @@ def test_nordic_lean_from_vertical():
 
 @pytest.mark.parametrize("camera", CAMERAS, ids=["left", "right", "mirrored"])
 def test_near_side_and_front_of_the_body(camera):
-    person = to_landmarks(poses.standing(0.0, "left", Leg()), camera)
-    assert camera_side(person) == ("left" if camera.side == "left" else "right")
+    pose = poses.standing(0.0, "left", Leg())
+    person = to_landmarks(pose, camera)
+    mirrored = to_landmarks(pose, replace(camera, mirror=not camera.mirror))
+    assert camera_side(person) == camera_side(mirrored) == camera.side
     assert estimate_chirality(person) in (-1.0, 1.0)
+    assert estimate_chirality(mirrored) == -estimate_chirality(person)  # a mirror flips it
 
 
 @pytest.mark.parametrize(

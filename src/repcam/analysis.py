@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 from collections import Counter
 from collections.abc import Callable
@@ -82,11 +83,43 @@ class AnalysisResult:
         return data
 
 
+# The code that turns video into landmarks: a change to it must not be hidden by landmarks
+# cached before it.
+LANDMARK_CODE = ("pose.py", "pipeline.py", "sources.py")
+
+
 def video_key(video: Path, model_path: Path, people: int, analysis_fps: float) -> str:
-    """A video's identity for caching: its path, size and mtime, the model and its settings."""
+    """A video's identity for caching: its path, size and mtime, the model's checksum and
+    settings, and the version of the code that extracts landmarks."""
     stat = video.stat()
-    return (f"{video.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{model_path.name}|{people}"
-            f"|{analysis_fps:g}")
+    return (f"{video.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{model_path.name}"
+            f"|{_file_digest(model_path)}|{people}|{analysis_fps:g}|{landmark_code_version()}")
+
+
+@functools.cache
+def landmark_code_version() -> str:
+    digest = hashlib.sha256()
+    for name in LANDMARK_CODE:
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _file_digest(path: Path) -> str:
+    """A file's SHA-256 (12 hex digits), remembered while its size and mtime stay the same."""
+    try:
+        stat = path.stat()
+        return _digest_of(path.resolve(), stat.st_size, stat.st_mtime_ns)
+    except OSError:  # no model there yet: its problem is reported where it is loaded
+        return "unreadable"
+
+
+@functools.cache
+def _digest_of(path: Path, _size: int, _mtime_ns: int) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()[:12]
 
 
 def cache_path(key: str) -> Path:
