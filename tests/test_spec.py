@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from repcam.exercises import EXERCISES, get_exercise, make_analyser
-from repcam.exercises.registry import UnknownExercise
+from repcam.exercises.registry import UnknownExercise, check_progressions
 from repcam.exercises.spec import ExerciseSpec, Signal, Thresholds
 
 PROGRAMME = {
@@ -59,6 +59,21 @@ def test_spec_rejects_duplicate_fault_names_and_bad_kind():
     with pytest.raises(ValueError):
         dataclasses.replace(bridge, postures=frozenset())
 
+
+
+def test_a_typo_in_a_signal_a_joint_or_a_progression_fails_when_built():
+    bridge = get_exercise("bridge")
+    with pytest.raises(ValueError, match="no such signal: 'knee_flexon'"):
+        Signal("knee_flexon", "near", 0.0, 5.0, 10.0, 20.0, 30.0)
+    with pytest.raises(ValueError, match="no such joint 'KNE'"):
+        dataclasses.replace(bridge, required_joints=("HIP", "KNE"))
+    with pytest.raises(ValueError, match="no such joint 'TOE'"):
+        dataclasses.replace(bridge, level_segment=("HEEL", "TOE"))
+    with pytest.raises(ValueError, match="in form_signals"):
+        dataclasses.replace(bridge, form_signals=("hip_lnie",))
+    with pytest.raises(ValueError, match="progresses_to names no exercise: 'brige'"):
+        check_progressions({"bridge": dataclasses.replace(bridge, progresses_to="brige")})
+    check_progressions(EXERCISES)  # the programme as registered is consistent
 
 def test_every_spec_makes_an_analyser_and_has_cues():
     for spec in EXERCISES.values():

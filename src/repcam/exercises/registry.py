@@ -15,6 +15,18 @@ EXERCISES: dict[str, ExerciseSpec] = {
 }
 
 
+def check_progressions(exercises: dict[str, ExerciseSpec]) -> None:
+    """Every `progresses_to` names a registered exercise: a typo fails at import, not in
+    someone's progression."""
+    for spec in exercises.values():
+        if spec.progresses_to is not None and spec.progresses_to not in exercises:
+            raise ValueError(f"{spec.name}: progresses_to names no exercise: "
+                             f"{spec.progresses_to!r}")
+
+
+check_progressions(EXERCISES)
+
+
 class UnknownExercise(KeyError):
     def __str__(self) -> str:
         return str(self.args[0])

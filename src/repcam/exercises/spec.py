@@ -13,6 +13,7 @@ from enum import Enum
 
 from repcam.exercises.events import RepMetrics
 from repcam.kinematics import DEGREES, SIDE_SIGNALS, AngleFrame, Posture, SideSignal, View
+from repcam.landmarks import Joint
 
 
 class Phase(str, Enum):
@@ -143,6 +144,8 @@ class Signal:
             raise ValueError("start_min_deg must not exceed start_max_deg")
         if not 0 < self.min_rom_deg <= self.typical_rom_deg <= self.max_rom_deg:
             raise ValueError("need 0 < min_rom_deg <= typical_rom_deg <= max_rom_deg")
+        if _measure(self.angle) is None:
+            raise ValueError(f"no such signal: {self.angle!r}")
 
 
 # Angles that are not in the kinematics table but are its supplements, per side.
@@ -239,3 +242,11 @@ class ExerciseSpec:
         names = [rule.name for rule in (*self.faults, *self.rep_rules)]
         if len(names) != len(set(names)):
             raise ValueError(f"{self.name}: fault names must be unique, got {names}")
+        joints = (*self.required_joints, *(self.level_segment or ()))
+        unknown = [j for j in joints if f"LEFT_{j}" not in Joint.__members__]
+        if unknown:
+            raise ValueError(f"{self.name}: no such joint {unknown[0]!r} (one side's joint "
+                             "names, e.g. 'KNEE')")
+        unmeasured = [name for name in self.form_signals if _measure(name) is None]
+        if unmeasured:
+            raise ValueError(f"{self.name}: no such signal {unmeasured[0]!r} in form_signals")
