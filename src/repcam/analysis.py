@@ -253,7 +253,7 @@ class SetAnalysis:
             return Problem("cut_off", f"The person is cut off by the edge of the picture in "
                            f"{share:.0%} of the frames. Move the camera back so the whole "
                            "body is in view.")
-        look_alikes = getattr(self.session.analyser, "look_alikes", None)
+        look_alikes = self.session.analyser.look_alikes
         if count == 0 and look_alikes:
             instead = look_alikes.most_common(1)[0][0]
             return Problem("look_alike", f"No {spec.title.lower()} was counted: the movement "
@@ -288,8 +288,7 @@ def camera_document(camera: CameraView) -> dict:
     """The camera as session.json and the report state it."""
     return {"yaw_deg": round(camera.turned, 1), "from_front": camera.from_front,
             "pitch_deg": round(camera.pitch_deg, 1), "described": camera.describe(),
-            "angles": "measured on the body's own plane" if camera.rectifies else
-            "measured in the picture"}
+            "angles": camera.angles_measured}
 
 
 def track_camera(track: LandmarkTrack, spec: ExerciseSpec | None = None) -> CameraView:

@@ -94,12 +94,16 @@ class CameraView:
             return 0
         return max(10, int(5 * round((turned - max_yaw_deg + 10.0) / 5)))
 
+    @property
+    def angles_measured(self) -> str:
+        return "measured on the body's own plane" if self.rectifies else \
+            "measured in the picture"
+
     def sentence(self) -> str:
         """The view and how the angles were measured, for a table's footer or a report."""
         if not self.trusted:
             return self.describe()
-        measured = "on the body's own plane" if self.rectifies else "in the picture"
-        return f"{self.describe()}; angles measured {measured}"
+        return f"{self.describe()}; angles {self.angles_measured}"
 
     def on_plane(self, person: Landmarks, size_px: tuple[int, int]) -> Landmarks:
         """The person with each side's joints moved onto its sagittal plane, drawn flat (in

@@ -270,12 +270,6 @@ def faces_up(person: Landmarks) -> bool | None:
     return bool(face[1] < 0)
 
 
-def raw_signals(person: Landmarks, chirality: float,
-                min_visibility: float = VISIBLE) -> dict[str, float]:
-    """Every named angle; angles whose joints are seen less than `min_visibility` are NaN."""
-    return mask_unseen(geometric_signals(person, chirality), person, min_visibility)
-
-
 def mask_unseen(geometry: dict[str, float], person: Landmarks,
                 min_visibility: float = VISIBLE) -> dict[str, float]:
     signals = dict(geometry)

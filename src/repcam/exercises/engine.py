@@ -99,6 +99,7 @@ class AnalyserState:
         self.counts_by_side: dict[str, int] = dict.fromkeys(SIDES, 0)
         self.reps: list[RepMetrics] = []
         self.progress = 0.0
+        self.look_alikes: Counter[str] = Counter()  # reps refused: what they looked like
         self._side = side or "left"
         self._faults = FaultMonitor(spec)
 
@@ -122,7 +123,6 @@ class RepAnalyser(AnalyserState):
         self._camera: CameraView = SIDE_ON
         self._lost = False
         self._recent: list[tuple[float, dict[str, float]]] = []  # setup: the last seconds
-        self.look_alikes: Counter[str] = Counter()  # reps refused: what they looked like
 
     # -- the learned range -------------------------------------------------------------
     @property
