@@ -16,6 +16,7 @@ from benchmarks.sweep import (
     BREAK_MAX_DEG,
     HOLD_MAX_S,
     PITCHES,
+    break_errors_deg,
     clip_of,
     errors,
     injectable_faults,
@@ -86,6 +87,50 @@ def test_each_fault_is_found_on_its_rep_only_from_a_turned_camera(exercise, yaw)
     exercise's limit) either way, looking down 20: found on that rep and no other."""
     cell = measure((exercise, yaw, 20, False, "", True))
     assert cell.missed_faults == (), cell
+
+
+# Cells where a fault was missed before the fixes named beside them (not in FAULT_CELLS).
+EDGE_FAULT_CELLS = [
+    ("ball-squeeze", 60, 0),  # trunk sway: the shoulders lie outside the hips' planes
+    ("single-leg-bridge", -15, 0),  # dropping hips: measured from the two-foot bridge
+    ("single-leg-bridge", 60, 20),
+]
+
+
+@pytest.mark.parametrize(("exercise", "yaw", "pitch"), EDGE_FAULT_CELLS,
+                         ids=[f"{e}-yaw{y:+d}-pitch{p}" for e, y, p in EDGE_FAULT_CELLS])
+def test_faults_found_where_they_were_once_missed(exercise, yaw, pitch):
+    cell = measure((exercise, yaw, pitch, False, "", True))
+    assert cell.missed_faults == () and cell.clean_faults == (), cell
+
+
+@pytest.mark.parametrize("yaw", [60, -60])
+def test_the_trunk_lean_is_the_bodys_own_on_both_sides_when_turned(yaw):
+    """The trunk is measured on the body's mid-plane: a shoulder cut with its hip's plane
+    reads several degrees of lean that is not there, opposite on the two sides."""
+    from repcam.filters import NoFilter
+    from repcam.kinematics import Kinematics
+
+    clip = clip_of("ball-squeeze", yaw, 0, fault="trunk_sway")
+    kinematics = Kinematics(NoFilter, camera=track_camera(track_of(clip),
+                                                          get_exercise("ball-squeeze")))
+    for side in ("left", "right"):
+        measured = np.array([kinematics.update(f.people[0], f.timestamp_ms, clip.camera.size_px)
+                             .signals[f"trunk_lean_{side}"] for f in clip.frames])
+        truth = clip.anatomical(f"trunk_lean_{side}")
+        assert np.nanmax(np.abs(measured - truth)) < 2.0, side
+        assert np.nanmax(truth) == pytest.approx(20.0, abs=0.5)  # the sway is there to see
+
+
+@pytest.mark.parametrize("yaw", [0, 30])
+def test_the_nordic_break_angle_is_not_moved_by_the_smoothing(yaw):
+    """The break is fitted on the rep's raw lean: the jitter filter's lag would read it
+    lower (2-5 degrees on a clean descent)."""
+    spec = get_exercise("nordic")
+    clip = clip_of("nordic", yaw, 0)
+    result = analyse_track(track_of(clip), spec)
+    assert result.count == 3
+    assert max(break_errors_deg(clip, result, spec)) < 2.0
 
 
 def test_the_truth_is_anatomical_and_the_picture_is_not(tmp_path):
@@ -203,6 +248,19 @@ def test_reps_done_without_a_pause_and_a_clip_that_opens_mid_rep():
     assert run(clip).count == 4
 
 
+@pytest.mark.parametrize("exercise", ["bridge", "hamstring-curl"])
+def test_reps_that_bounce_off_the_bottom_each_count(exercise):
+    """Lowered three quarters of the way and straight up again: the next rep, not a wobble
+    of this one (a real bridge set filmed from the head end does this)."""
+    bounce = RepPlan(hold_s=1.0, rest_s=0.0, floor=0.22)
+    plans = [RepPlan(hold_s=1.0), bounce, bounce, RepPlan(hold_s=1.0)]
+    clip = synthesize(exercise, plans, fps=15, disturbance=Disturbance(noise_px=1.5), seed=2)
+    result = run(clip)
+    assert result.count == 4
+    assert [round(r.start_ms / 1000) for r in result.reps] == \
+        [round(r.start_ms / 1000) for r in clip.truth]
+
+
 def test_a_person_lost_mid_set_resumes_without_a_new_start_position():
     plans = [RepPlan(hold_s=1.0)] * 4
     clip = synthesize("nordic", plans, fps=15)
@@ -285,9 +343,9 @@ def test_the_analyse_command_states_the_camera(tmp_path):
 
 # -- through MediaPipe ----------------------------------------------------------------------
 # Turned cells that pass through MediaPipe on the rendered figure today (the full rendered
-# sweep, `python -m benchmarks.sweep --rendered`, passes 41 of 190: see the README), kept as
+# sweep, `python -m benchmarks.sweep --rendered`, passes 48 of 190: see the README), kept as
 # a guard so the rendered path does not slip back where it works.
-RENDERED = [("hamstring-curl", 30, 20), ("bridge", 15, 20), ("nordic", -30, 20),
+RENDERED = [("hamstring-curl", 30, 20), ("bridge", 15, 20), ("nordic", 30, 0),
             ("ball-squeeze", 45, 0)]
 
 

@@ -164,7 +164,26 @@ def _points_on_planes(rays: np.ndarray, across: np.ndarray,
     for plane, joints in groups.items():
         on = rays[:, joints]  # (frames, k, 3)
         out[..., joints, :] = (offset[plane] / (on * normal).sum(-1))[..., None] * on
-    return out
+    return _trunk_from_mid_plane(out, rays, across, offset["MID"][..., 0])
+
+
+def _trunk_from_mid_plane(points: np.ndarray, rays: np.ndarray, across: np.ndarray,
+                          mid_offset: np.ndarray) -> np.ndarray:
+    """Shoulders sit several centimetres outside the hips' planes (the shoulders are wider),
+    so cut with a hip's plane they slide along their rays: about 7 degrees of false trunk
+    lean at 60 degrees of yaw, opposite on the two sides. The mid-shoulder and the mid-hip
+    both lie on the body's mid-plane: each shoulder is put at its hip plus that trunk."""
+    left, right = Joint.LEFT_SHOULDER, Joint.RIGHT_SHOULDER
+    mid_ray = (rays[:, left] + rays[:, right]) / 2  # (frames, 3)
+    depth = mid_offset / (mid_ray * across[..., None, :]).sum(-1)  # (..., frames)
+    mid_shoulder = depth[..., None] * mid_ray
+    mid_hip = (points[..., Joint.LEFT_HIP, :] + points[..., Joint.RIGHT_HIP, :]) / 2
+    trunk = mid_shoulder - mid_hip
+    for shoulder, hip in ((left, Joint.LEFT_HIP), (right, Joint.RIGHT_HIP)):
+        placed = points[..., hip, :] + trunk
+        points[..., shoulder, :] = np.where(np.isfinite(placed), placed,
+                                            points[..., shoulder, :])
+    return points
 
 
 def on_planes(xy: np.ndarray, size_px: tuple[int, int], focal_px: float, yaw: float,

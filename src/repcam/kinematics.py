@@ -338,6 +338,9 @@ class AngleFrame:
     in_frame: frozenset[Joint] = frozenset()
     image_size_px: tuple[int, int] = (0, 0)
     camera: CameraView = SIDE_ON  # where the camera stands; the signals are the body's own
+    # Unsmoothed: for measures fitted over a whole rep (the Nordic's break), which smooth by
+    # fitting and would be moved by the filter's lag.
+    raw_signals: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def present(self) -> bool:
@@ -435,6 +438,7 @@ class Kinematics:
             in_frame=joints_in_frame(person, *image_size_px),
             image_size_px=image_size_px,
             camera=self.camera,
+            raw_signals=raw,
         )
 
     def _filter(self, name: str) -> SignalFilter:

@@ -41,6 +41,7 @@ from repcam.kinematics import SIDES, AngleFrame, View, joint_of, other
 
 REST_PROGRESS = 0.06  # below this the body is at rest (about landmark jitter)
 MEDIAN_WINDOW = 5  # samples: one odd landmark frame must not set the peak
+BOUNCE_LOWERING_MS = 300.0  # a lowering this short is a landmark jump, not a bounce
 REST_MARGIN = 0.02  # the resting snapshot is taken this close to the lowest progress
 RISING_MS = 300.0  # a rep still rising this long before the video ended was cut off
 SWAP_JUMP_DEG = 30.0  # more than a leg moves between two frames: the labels were swapped
@@ -58,22 +59,29 @@ class _Rep:
     start_deg: float
     context_signals: dict[str, float]
     samples: list[tuple[float, float]] = field(default_factory=list)
+    raw_samples: list[tuple[float, float]] = field(default_factory=list)  # unsmoothed
     counted: bool = False
     live_hold_ms: float = 0.0
     highest_signals: dict[str, float] = field(default_factory=dict)
     seen: list[float] = field(default_factory=list)  # the working joints' visibility, per frame
     refused: str = ""  # the exercise's position missing at the start (sticky) or the top
     refused_at_start: bool = False
+    left_top_ms: float = math.nan
+    valley: tuple[float, float] | None = None  # lowering: the lowest (progress, time) so far
 
     def note(self, signals: Mapping[str, float], seen: float) -> None:
-        for name, value in signals.items():
-            if not math.isnan(value) and value > self.highest_signals.get(name, -math.inf):
-                self.highest_signals[name] = value
+        raise_highest(self.highest_signals, signals)
         self.seen.append(seen)
 
     @property
     def peak_deg(self) -> float:
         return max((v for _, v in self.samples), default=self.start_deg)
+
+
+def raise_highest(highest: dict[str, float], signals: Mapping[str, float]) -> None:
+    for name, value in signals.items():
+        if not math.isnan(value) and value > highest.get(name, -math.inf):
+            highest[name] = value
 
 
 def position_ok(spec: ExerciseSpec, frame: AngleFrame, *, moving: bool = False) -> bool:
@@ -117,6 +125,9 @@ class RepAnalyser(AnalyserState):
         self._first_ms: float | None = None
         self._last_bottom_ms = 0.0
         self._rest_signals: dict[str, float] = {}
+        # Since the last still frame: a rep's highest begins there (a single-leg bridge's
+        # hips rise on both feet before the leg lifts and the rep begins).
+        self._highest_since_rest: dict[str, float] = {}
         self._back_since_ms: float | None = None
         self._rest_progress = math.inf
         self._rep: _Rep | None = None
@@ -134,6 +145,10 @@ class RepAnalyser(AnalyserState):
 
     def _value(self, frame: AngleFrame, side: str) -> float:
         return signal_value(frame, self.signal.angle, side)
+
+    def _raw_value(self, frame: AngleFrame) -> float:
+        raw = signal_value(frame, self.signal.angle, self._side, raw=True)
+        return self._value(frame, self._side) if math.isnan(raw) else raw
 
     def _working_visibility(self, frame: AngleFrame) -> float:
         """How well the model saw the joints of the working side's signal (the least seen)."""
@@ -286,6 +301,8 @@ class RepAnalyser(AnalyserState):
         if self.phase is Phase.READY:
             if p <= min(th.at_start, REST_PROGRESS):
                 self._last_bottom_ms = t  # the movement starts from the last still frame
+                self._highest_since_rest = {}
+            raise_highest(self._highest_since_rest, frame.signals)
             if p <= self._rest_progress + REST_MARGIN:
                 # Fault rules compare with the body fully at rest, not as the rep begins
                 # (hips may sag before the knee has visibly moved).
@@ -298,6 +315,7 @@ class RepAnalyser(AnalyserState):
             return []
         assert self._rep is not None
         self._rep.samples.append((t, value))
+        self._rep.raw_samples.append((t, self._raw_value(frame)))
         back_at_start = self._confirmed_at_start(t, p)
         if self.phase is Phase.OUT:
             if p >= th.enter_top:
@@ -309,13 +327,31 @@ class RepAnalyser(AnalyserState):
             return self._abandon(back_at_start) if back_at_start is not None else []
         if self.phase is Phase.TOP:
             if p < th.exit_top:
-                self.phase = Phase.BACK
+                self.phase, self._rep.valley, self._rep.left_top_ms = Phase.BACK, (p, t), t
                 return []
             return self._hold(t, value)
-        if p >= th.enter_top:  # BACK, but up again: still the same rep
+        if back_at_start is not None:
+            return self._complete(back_at_start)
+        return self._lowering(frame, value)
+
+    def _lowering(self, frame: AngleFrame, value: float) -> list[Event]:
+        """On the way back down. Up again from near the start (below `leave_start`, reached
+        by lowering, not in a frame's jump): the next rep (people bounce off the bottom
+        between reps); up again from higher: a wobble, still this rep."""
+        t, p, th, rep = frame.timestamp_ms, self.progress, self._t, self._rep
+        assert rep is not None and rep.valley is not None
+        if p < rep.valley[0]:
+            rep.valley = (p, t)
+        bottom, bottom_ms = rep.valley
+        lowered = bottom_ms - rep.left_top_ms >= BOUNCE_LOWERING_MS
+        if lowered and bottom < th.leave_start and p > th.leave_start and \
+                p > bottom + (th.leave_start - th.at_start):
+            events = self._complete(bottom_ms)
+            self._highest_since_rest = dict(frame.signals)
+            return [*events, *self._begin(frame, value)]
+        if p >= th.enter_top:
             self.phase = Phase.TOP
-            return []
-        return self._complete(back_at_start) if back_at_start is not None else []
+        return []
 
     def _confirmed_at_start(self, t: float, p: float) -> float | None:
         """When the body got back to the start, once it has stayed there `confirm_ms`."""
@@ -349,7 +385,9 @@ class RepAnalyser(AnalyserState):
         # The rep's samples begin at rest, so tempo is timed from the start of the movement.
         samples = [(self._last_bottom_ms, start_deg), (frame.timestamp_ms, value)]
         self._rep = _Rep(index, self._side, self._last_bottom_ms, start_deg,
-                         self._rest_signals or dict(frame.signals), samples)
+                         self._rest_signals or dict(frame.signals), samples,
+                         [samples[0], (frame.timestamp_ms, self._raw_value(frame))])
+        self._rep.highest_signals = dict(self._highest_since_rest)
         self._rep.refused = self._refused(frame, "start")
         self._rep.refused_at_start = bool(self._rep.refused)
         self.phase = Phase.OUT
@@ -397,6 +435,7 @@ class RepAnalyser(AnalyserState):
         rep = self._rep
         assert rep is not None
         rep.samples = [(ts, v) for ts, v in rep.samples if ts <= t]  # up to the return
+        rep.raw_samples = [(ts, v) for ts, v in rep.raw_samples if ts <= t]
         metrics = self._measure(rep, t)
         self.reps.append(metrics)
         self._roms.append(metrics.peak_deg - metrics.start_deg)
@@ -421,7 +460,7 @@ class RepAnalyser(AnalyserState):
         hold_ms = sum(t1 - t0 for (t0, t1), inside in zip(itertools.pairwise(times), in_top,
                                                             strict=False)
                       if inside and t1 <= last_top)
-        extras = self.spec.extras(rep.samples) if self.spec.extras else {}
+        extras = self.spec.extras(rep.raw_samples) if self.spec.extras else {}
         confidence = rep_confidence(statistics.median(rep.seen) if rep.seen else 0.0,
                                     self._camera, values, peak - rep.start_deg)
         return RepMetrics(

@@ -7,6 +7,7 @@ a bad one fails at import, not in the middle of someone's set.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -152,9 +153,11 @@ class Signal:
 SUPPLEMENT_OF: dict[str, str] = {"knee_extension": "knee_flexion", "hip_flexion": "hip_line"}
 
 
-def signal_value(frame: AngleFrame, angle: str, side: str) -> float:
+def signal_value(frame: AngleFrame, angle: str, side: str, *, raw: bool = False) -> float:
+    signals = frame.raw_signals if raw else frame.signals
     base = SUPPLEMENT_OF.get(angle)
-    return 180.0 - frame.side(base, side) if base else frame.side(angle, side)
+    value = signals.get(f"{base or angle}_{side}", math.nan)
+    return 180.0 - value if base else value
 
 
 def _measure(angle: str) -> SideSignal | None:
@@ -205,6 +208,7 @@ class ExerciseSpec:
     default_reps: int = 10
     max_reps: int = 10
     thresholds: Thresholds = field(default_factory=Thresholds)
+    # Measures of a whole rep from its unsmoothed (time, value) samples (fits smooth).
     extras: Callable[[list[tuple[float, float]]], dict[str, float]] | None = None
     form_signals: tuple[str, ...] = ()  # per-side angles the faults watch (plotted in reports)
     progresses_to: str | None = None  # the next exercise, when it is not simply the next stage
