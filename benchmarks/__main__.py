@@ -76,7 +76,7 @@ def main() -> int:
 
     import platformdirs
 
-    from repcam.models.provision import ensure_model
+    from repcam.io.models.provision import ensure_model
 
     variants = ("full",) if args.quick else ("lite", "full", "heavy")
     models = {variant: ensure_model(variant) for variant in variants}

@@ -15,7 +15,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from repcam.pose import quiet_native_logs
+from repcam.io.native_logs import quiet_native_logs
 
 
 class BareLandmarker:

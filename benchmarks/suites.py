@@ -15,14 +15,14 @@ import numpy as np
 
 from benchmarks.measure import Pairs, Run, Timing, interleaved, measured, rss_mb, timed
 from benchmarks.reference import BareLandmarker, bare_live, bare_offline
+from repcam.core.landmarks import PoseFrame
+from repcam.core.track import LandmarkTrack
 from repcam.exercises import get_exercise
 from repcam.exercises.events import RepCompleted
-from repcam.landmark_cache import LandmarkTrack
-from repcam.landmarks import PoseFrame
-from repcam.pose import PoseEstimator
-from repcam.scoreboard import Scoreboard
-from repcam.session import ExerciseSession
-from repcam.sessionlog import SessionLog
+from repcam.folds.exercise_session import ExerciseSession
+from repcam.folds.scoreboard import Scoreboard
+from repcam.io.pose import PoseEstimator
+from repcam.io.session_store import SessionLog
 from repcam.sinks.overlay import Hud, draw_overlay
 from repcam.synthetic import Camera, RepPlan, synthesize
 from repcam.synthetic.video import write_clip
@@ -104,8 +104,8 @@ def per_frame(model: Path, frames: list[np.ndarray], stamps: list[float],
 def offline(clip: Path, model: Path, work: Path, pairs: int) -> dict:
     """`repcam analyse --out` on a clip (no landmark cache) against the bare decode, track and
     encode of the same clip with the same threads, in alternating pairs: wall and CPU time."""
-    from repcam.pipeline import ANALYSIS_FPS
-    from repcam.recorded import analyse_recording
+    from repcam.apps.recorded import analyse_recording
+    from repcam.io.pipeline import ANALYSIS_FPS
     from repcam.sinks.video_writer import CODECS, open_writer
 
     spec = get_exercise(EXERCISE)
@@ -141,7 +141,7 @@ def offline(clip: Path, model: Path, work: Path, pairs: int) -> dict:
 def live(clip: Path, model: Path, work: Path, pairs: int) -> dict:
     """A file played as a camera through the live coach (headless) against the bare loop on
     the same file, in alternating pairs: capture-to-display latency and drops."""
-    from repcam.live import LiveCoach, LiveOptions
+    from repcam.apps.live import LiveCoach, LiveOptions
     from repcam.sinks.voice import Voice
 
     spec = get_exercise(EXERCISE)
@@ -227,7 +227,7 @@ def log_rep(work: Path, repeats: int = 30) -> Timing:
 
 def auto_replay(minutes: float = 1.0, fps: float = 15.0) -> dict:
     """`--exercise auto` on a clip's cached landmarks: every exercise replays the track."""
-    from repcam.recognise import recognise
+    from repcam.folds.recognise import recognise
 
     reps = max(1, round(minutes * 60 / 8.0))  # a bridge rep with its rest takes about 8 s
     clip = synthesize(EXERCISE, [RepPlan(hold_s=3.0, rest_s=1.5)] * reps, fps=fps, seed=3)

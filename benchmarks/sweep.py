@@ -69,8 +69,8 @@ class Cell:
 def injectable_faults(exercise: str) -> list[str]:
     """Every programme fault the synthetic patient can show for this exercise that its
     analyser judges from the side or obliquely (front-only faults have their own tests)."""
+    from repcam.core.kinematics import View
     from repcam.exercises import EXERCISES
-    from repcam.kinematics import View
     from repcam.synthetic.motions import MOTIONS
 
     spec = EXERCISES[exercise]
@@ -94,9 +94,8 @@ def clip_of(exercise: str, yaw: float, pitch: float, *, noise_px: float = 0.0,
 
 def rendered_track(clip, folder: Path):
     """MediaPipe's landmarks of the clip, rendered (cached by the clip's name)."""
-    from repcam.analysis import load_or_extract
-    from repcam.landmark_cache import LandmarkTrack
-    from repcam.models.provision import ensure_model
+    from repcam.io.landmark_cache import load_or_extract, load_track, save_track
+    from repcam.io.models.provision import ensure_model
     from repcam.synthetic.video import write_clip
 
     camera = clip.camera
@@ -104,11 +103,11 @@ def rendered_track(clip, folder: Path):
             f"_{_rendering_key(clip)}.npz")
     cached = folder / name
     if cached.exists():
-        return LandmarkTrack.load(cached)
+        return load_track(cached)
     video = folder / name.replace(".npz", ".mp4")
     write_clip(clip, video, seed=5)
     track = load_or_extract(video, ensure_model("full"), people=1, analysis_fps=0.0)
-    track.save(cached)
+    save_track(track, cached)
     video.unlink()
     video.with_suffix(".truth.json").unlink()
     return track
@@ -186,7 +185,7 @@ def hold_errors_s(clip, result, spec) -> list[float]:
         if not len(true):
             out.append(math.inf)
             continue
-        band = next(signal.hold_band_deg for signal in (spec.signal, spec.front_signal)
+        band = next(signal.hold_band for signal in (spec.signal, spec.front_signal)
                     if signal is not None and signal.angle == rep.signal)
         span = times[true >= top_level(list(true), band) - band]
         out.append(abs(rep.hold_ms - float(span[-1] - span[0])) / 1000)
@@ -216,9 +215,9 @@ def form_faults(result) -> list:
 
 def _analysed(exercise: str, yaw: int, pitch: int, rendered: bool, folder: str,
               fault: str | None = None):
-    from repcam.analysis import analyse_track
+    from repcam.core.track import LandmarkTrack
     from repcam.exercises import get_exercise
-    from repcam.landmark_cache import LandmarkTrack
+    from repcam.folds.set_analysis import analyse_track
 
     clip = clip_of(exercise, yaw, pitch, noise_px=0.0 if rendered else 1.5, fault=fault)
     track = rendered_track(clip, Path(folder)) if rendered else \

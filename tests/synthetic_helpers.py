@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from repcam.analysis import track_camera
+from repcam.core.filters import NoFilter
+from repcam.core.kinematics import Kinematics
+from repcam.core.track import LandmarkTrack
 from repcam.exercises import get_exercise
 from repcam.exercises.events import Event, FaultDetected, PositionLost, TopReached
-from repcam.filters import NoFilter
-from repcam.kinematics import Kinematics
-from repcam.landmark_cache import LandmarkTrack
-from repcam.session import ExerciseSession
+from repcam.folds.exercise_session import ExerciseSession
+from repcam.folds.set_analysis import track_camera
 from repcam.synthetic import SyntheticClip
 
 
@@ -84,7 +84,7 @@ def true_holds_ms(clip: SyntheticClip, spec, side: str, signal=None) -> list[flo
     for truth in clip.truth:
         inside = [(t, v) for t, v in zip(times, values, strict=True)
                   if truth.start_ms <= t <= truth.end_ms]
-        top = top_level([v for _, v in inside], signal.hold_band_deg)
-        span = [t for t, v in inside if v >= top - signal.hold_band_deg]
+        top = top_level([v for _, v in inside], signal.hold_band)
+        span = [t for t, v in inside if v >= top - signal.hold_band]
         holds.append(span[-1] - span[0])
     return holds

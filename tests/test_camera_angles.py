@@ -23,12 +23,12 @@ from benchmarks.sweep import (
     measure,
 )
 
-from repcam.analysis import analyse_track, track_camera
-from repcam.camera_view import SIDE_ON
-from repcam.coaching import FrameCheck, view_problem
+from repcam.core.camera_view import SIDE_ON
+from repcam.core.landmarks import PoseFrame
+from repcam.core.track import LandmarkTrack
 from repcam.exercises import EXERCISES, get_exercise
-from repcam.landmark_cache import LandmarkTrack
-from repcam.landmarks import PoseFrame
+from repcam.folds.coaching import FrameCheck, view_problem
+from repcam.folds.set_analysis import analyse_track, track_camera
 from repcam.synthetic import LOOK_ALIKES, Camera, Disturbance, RepPlan, synthesize
 
 from synthetic_helpers import run
@@ -108,8 +108,8 @@ def test_faults_found_where_they_were_once_missed(exercise, yaw, pitch):
 def test_the_trunk_lean_is_the_bodys_own_on_both_sides_when_turned(yaw):
     """The trunk is measured on the body's mid-plane: a shoulder cut with its hip's plane
     reads several degrees of lean that is not there, opposite on the two sides."""
-    from repcam.filters import NoFilter
-    from repcam.kinematics import Kinematics
+    from repcam.core.filters import NoFilter
+    from repcam.core.kinematics import Kinematics
 
     clip = clip_of("ball-squeeze", yaw, 0, fault="trunk_sway")
     kinematics = Kinematics(NoFilter, camera=track_camera(track_of(clip),
@@ -177,7 +177,7 @@ def test_a_front_view_says_which_way_and_how_far_to_turn():
 
 
 def test_live_setup_accepts_a_turned_camera_and_says_its_angle():
-    from repcam.coaching import Workout
+    from repcam.folds.coaching import Workout
 
     spec = get_exercise("hamstring-curl")
     clip = clip_of("hamstring-curl", 45, 0, noise_px=1.0)
@@ -273,7 +273,7 @@ def test_a_person_lost_mid_set_resumes_without_a_new_start_position():
 
 
 def test_swapped_leg_labels_mid_rep_follow_the_working_leg():
-    from repcam.landmarks import Joint, Landmarks
+    from repcam.core.landmarks import Joint, Landmarks
 
     clip = synthesize("hamstring-curl", [RepPlan()] * 3, fps=10)
     legs = [j for j in Joint if j.name.startswith(("LEFT_", "RIGHT_")) and

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from repcam.coaching import FrameCheck, Stage, Workout, view_problem
+from repcam.core.kinematics import AngleFrame, View
+from repcam.core.landmarks import NUM_JOINTS, Joint, Landmarks
 from repcam.exercises import get_exercise
 from repcam.exercises.events import (
     FaultDetected,
@@ -15,8 +16,7 @@ from repcam.exercises.events import (
     RepStarted,
     TopReached,
 )
-from repcam.kinematics import AngleFrame, View
-from repcam.landmarks import NUM_JOINTS, Joint, Landmarks
+from repcam.folds.coaching import FrameCheck, Stage, Workout, view_problem
 
 BRIDGE = get_exercise("bridge")
 PERSON = Landmarks(np.zeros((NUM_JOINTS, 3)), np.ones(NUM_JOINTS))

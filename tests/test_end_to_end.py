@@ -9,8 +9,9 @@ from __future__ import annotations
 import pytest
 from benchmarks.sweep import injectable_faults
 
-from repcam.analysis import analyse_track, load_or_extract
 from repcam.exercises import EXERCISES, get_exercise
+from repcam.folds.set_analysis import analyse_track
+from repcam.io.landmark_cache import load_or_extract
 from repcam.synthetic import CAMERA_SIDE, Camera, RepPlan, synthesize
 from repcam.synthetic.video import write_clip
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from repcam.core.kinematics import View
 from repcam.exercises import EXERCISES, get_exercise
-from repcam.kinematics import View
 from repcam.synthetic import MOTIONS, Camera, Disturbance, RepPlan, fatigued, synthesize
 
 from synthetic_helpers import run, true_holds_ms

@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 
 from repcam.errors import EXIT_CODES
-from repcam.sessionlog import SessionLog
+from repcam.io.session_store import SessionLog
 
 from test_cli import repcam, write_video
 
@@ -212,7 +212,7 @@ def test_an_export_on_a_full_disk_keeps_the_previous_export(tmp_path):
 
 def test_an_injected_full_disk_leaves_the_old_file_and_no_partial_one(tmp_path, monkeypatch):
     from repcam.errors import OutputError
-    from repcam.files import write_text
+    from repcam.io.files import write_text
 
     target = tmp_path / "session.json"
     target.write_text("old")
@@ -355,7 +355,7 @@ def _session_json(folder: Path, name: str = "session.json") -> Path:
     document = {"schema": "repcam.session/1", "source": "clip.mp4", "exercise": "bridge",
                 "created": "2026-11-20T08:00:00+00:00", "model": "full",
                 "totals": {"target_reps": 10}, "faults": [],
-                "reps": [__import__("repcam.sinks.tables", fromlist=["rep_row"]).rep_row(rep)]}
+                "reps": [__import__("repcam.folds.records", fromlist=["rep_row"]).rep_row(rep)]}
     path = folder / name
     path.write_text(json.dumps(document))
     return path
@@ -389,7 +389,7 @@ def test_a_bad_model_logs_nothing(tmp_path):
 
 def test_old_logs_with_empty_sessions_do_not_step_back(tmp_path):
     from repcam.exercises import get_exercise
-    from repcam.progression import SessionRecord, advise
+    from repcam.folds.progression import SessionRecord, advise
 
     from test_sessionlog import rep
 
@@ -400,8 +400,8 @@ def test_old_logs_with_empty_sessions_do_not_step_back(tmp_path):
 
 
 def test_a_set_logger_writes_nothing_until_a_rep_completes(tmp_path):
+    from repcam.apps.live import SetLogger
     from repcam.exercises.events import FaultDetected, RepCompleted
-    from repcam.live import SetLogger
 
     from test_sessionlog import rep
 
@@ -431,7 +431,7 @@ def test_models_verify_exits_non_zero_on_a_corrupted_model(tmp_path):
 
 def test_a_corrupted_model_is_kept_until_a_verified_copy_replaces_it(tmp_path, model_path,
                                                                      monkeypatch):
-    from repcam.models import provision
+    from repcam.io.models import provision
 
     first, second = tmp_path / "first", tmp_path / "second"
     first.mkdir()
@@ -452,7 +452,7 @@ def test_offline_means_no_network_at_all(tmp_path):
            "XDG_CACHE_HOME": str(tmp_path / "cache")}
     started = time.monotonic()
     result = subprocess.run([sys.executable, "-c", (
-        "from repcam.models import provision\n"
+        "from repcam.io.models import provision\n"
         "provision.model_dirs = lambda: [__import__('pathlib').Path(" + repr(str(empty)) + ")]\n"
         "from repcam.cli import run\nraise SystemExit(run(['models', 'install', 'lite']))")],
         capture_output=True, text=True, env=env, timeout=120)
@@ -542,10 +542,10 @@ def test_sigterm_and_sighup_end_a_set_like_ctrl_c(tmp_path, model_path, name, co
 
 # -- short clips -------------------------------------------------------------------------------
 def test_an_intact_half_second_clip_is_not_called_truncated():
-    from repcam.analysis import AnalysisResult
-    from repcam.progression import SetVerdict
-    from repcam.recorded import _flag_truncation
-    from repcam.sources import SourceInfo
+    from repcam.apps.recorded import _flag_truncation
+    from repcam.folds.progression import SetVerdict
+    from repcam.folds.set_analysis import AnalysisResult
+    from repcam.io.sources import SourceInfo
 
     verdict = SetVerdict(False, 0, 10, 0, 0, ())
     result = AnalysisResult("bridge", "Bridge", "x.mp4", 0.4, 7, 1.0, (), (), {}, "side", 10,
@@ -605,7 +605,7 @@ def test_a_short_hold_is_not_also_a_form_fault():
     from dataclasses import replace
 
     from repcam.exercises import get_exercise
-    from repcam.progression import judge_set
+    from repcam.folds.progression import judge_set
 
     from test_sessionlog import rep
 

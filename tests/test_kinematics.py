@@ -8,8 +8,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from repcam.filters import NoFilter, OneEuroFilter
-from repcam.kinematics import (
+from repcam.core.filters import NoFilter, OneEuroFilter
+from repcam.core.kinematics import (
     Kinematics,
     Posture,
     View,
@@ -20,7 +20,7 @@ from repcam.kinematics import (
     geometric_signals,
     mask_unseen,
 )
-from repcam.landmarks import NUM_JOINTS, Joint, Landmarks
+from repcam.core.landmarks import NUM_JOINTS, Joint, Landmarks
 from repcam.synthetic import poses
 from repcam.synthetic.body import BodyPose, Camera, Leg, to_landmarks
 

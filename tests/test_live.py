@@ -17,11 +17,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from repcam.coaching import Utterance
+from repcam.apps.live import LiveCoach, LiveOptions
 from repcam.exercises import EXERCISES, get_exercise
 from repcam.exercises.events import TopReached
-from repcam.live import LiveCoach, LiveOptions
-from repcam.sessionlog import SessionLog
+from repcam.folds.coaching import Utterance
+from repcam.io.session_store import SessionLog
 from repcam.sinks.voice import EspeakEngine, Voice
 
 from test_cli import REPCAM, assert_clean_failure, repcam
@@ -222,7 +222,7 @@ def test_the_real_speech_engine_speaks_offline(tmp_path):
 
 
 def test_the_window_keys_pause_mute_restart_and_quit(tmp_path):
-    from repcam.live import Display
+    from repcam.apps.live import Display
 
     voice = Voice(RecordingEngine(), log_path=tmp_path / "voice.jsonl")
     display = Display(headless=True, record=None)

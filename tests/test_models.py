@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from repcam.errors import ModelError
-from repcam.models import provision
-from repcam.models.bundle import build_task, looks_like_pose_task
-from repcam.models.catalog import Manifest
+from repcam.io.models import provision
+from repcam.io.models.bundle import build_task, looks_like_pose_task
+from repcam.io.models.catalog import Manifest
 
 
 def test_manifest_lists_every_variant():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from repcam.exercises import get_exercise
 from repcam.exercises.events import RepMetrics
-from repcam.progression import Dose, SessionRecord, advise, judge_set, ladder, next_exercise
+from repcam.folds.progression import Dose, SessionRecord, advise, judge_set, ladder, next_exercise
 
 BRIDGE = get_exercise("bridge")
 

@@ -7,15 +7,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from repcam.analysis import analyse_track, load_or_extract
+from repcam.core.filters import OneEuroFilter
+from repcam.core.kinematics import Kinematics
+from repcam.core.track import LandmarkTrack
 from repcam.exercises import get_exercise
-from repcam.filters import OneEuroFilter
-from repcam.kinematics import Kinematics
-from repcam.landmark_cache import LandmarkTrack
-from repcam.logbook import import_session, session_from_analysis
-from repcam.recognise import recognise
-from repcam.session import ExerciseSession
-from repcam.sessionlog import SessionLog
+from repcam.folds.exercise_session import ExerciseSession
+from repcam.folds.recognise import recognise
+from repcam.folds.set_analysis import analyse_track
+from repcam.io.landmark_cache import load_or_extract
+from repcam.io.logbook import import_session, session_from_analysis
+from repcam.io.session_store import SessionLog
 from repcam.sinks.tables import session_document
 
 from conftest import clip_labels

@@ -6,10 +6,10 @@ from collections import Counter
 
 import pytest
 
-from repcam.analysis import track_camera
+from repcam.core.track import LandmarkTrack
 from repcam.exercises import EXERCISES
-from repcam.landmark_cache import LandmarkTrack
-from repcam.recognise import measured_once, recognise, score_exercise, score_on_angles
+from repcam.folds.recognise import measured_once, recognise, score_exercise, score_on_angles
+from repcam.folds.set_analysis import track_camera
 from repcam.synthetic import Camera, Disturbance, RepPlan, synthesize
 
 

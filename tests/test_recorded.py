@@ -16,12 +16,13 @@ import cv2
 import numpy as np
 import pytest
 
-from repcam.analysis import analyse_track, load_cached, video_key
+from repcam.core.track import LandmarkTrack
 from repcam.exercises import get_exercise
-from repcam.landmark_cache import LandmarkTrack
-from repcam.pipeline import ANALYSIS_FPS
-from repcam.recognise import recognise
-from repcam.sinks.tables import REP_COLUMNS, SESSION_SCHEMA
+from repcam.folds.recognise import recognise
+from repcam.folds.records import REP_COLUMNS, SESSION_SCHEMA
+from repcam.folds.set_analysis import analyse_track
+from repcam.io.landmark_cache import load_cached, load_track, save_track, video_key
+from repcam.io.pipeline import ANALYSIS_FPS
 from repcam.synthetic import Camera, RepPlan, synthesize
 from repcam.synthetic.video import write_clip
 
@@ -114,14 +115,14 @@ def test_reanalysis_uses_the_cached_landmarks(analysed, tmp_path):
     from dataclasses import replace
 
     video, out = analysed
-    cached = LandmarkTrack.load(out / "landmarks.npz")
+    cached = load_track(out / "landmarks.npz")
     first = analyse_track(cached, get_exercise("roller-bridge")).reps[0]
     # The cache, doctored: nobody after the first rep. Used, it gives 1 rep; a fresh
     # extraction would find both.
     doctored = replace(cached, frames=tuple(
         replace(frame, people=()) if frame.timestamp_ms > first.end_ms + 200 else frame
         for frame in cached.frames))
-    doctored.save(tmp_path / "landmarks.npz")
+    save_track(doctored, tmp_path / "landmarks.npz")
     result = repcam("analyse", str(video), "-e", "roller-bridge", "--json", "--reps", "2",
                     "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
@@ -143,7 +144,7 @@ def test_a_phone_clip_comes_out_upright(clips, tmp_path):
 
 def test_exercise_auto_recognises_the_bridge(analysed):
     _, out = analysed
-    recognition = recognise(LandmarkTrack.load(out / "landmarks.npz"))
+    recognition = recognise(load_track(out / "landmarks.npz"))
     assert recognition.sure and recognition.best.spec.name == "bridge"
     assert "roller-bridge" in recognition.look_alikes
 
@@ -227,7 +228,7 @@ def test_a_bridge_filmed_from_the_feet_is_reported_in_hip_widths(tmp_path, capsy
 
 
 def test_the_cache_key_changes_with_the_model_and_the_landmark_code(tmp_path, monkeypatch):
-    from repcam import analysis
+    from repcam.io import landmark_cache
 
     video, model = tmp_path / "v.mp4", tmp_path / "models" / "pose_landmarker_full.task"
     model.parent.mkdir()
@@ -236,5 +237,5 @@ def test_the_cache_key_changes_with_the_model_and_the_landmark_code(tmp_path, mo
     first = video_key(video, model, 1, 15.0)
     model.write_bytes(b"model two")  # same name, same size, another model
     assert video_key(video, model, 1, 15.0) != first
-    monkeypatch.setattr(analysis, "landmark_code_version", lambda: "changed")
+    monkeypatch.setattr(landmark_cache, "landmark_code_version", lambda: "changed")
     assert video_key(video, model, 1, 15.0).endswith("|changed")

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from repcam.exercises.events import FaultDetected, RepMetrics
-from repcam.logbook import export_document, import_session, read_sessions_file
-from repcam.sessionlog import SCHEMA_VERSION, SessionLog, SessionLogError
+from repcam.io.logbook import export_document, import_session, read_sessions_file
+from repcam.io.session_store import SCHEMA_VERSION, SessionLog, SessionLogError
 
 from test_cli import assert_clean_failure, repcam
 
@@ -80,7 +80,7 @@ def test_export_then_import_round_trips(tmp_path):
 
 WRITER = """
 import sys, time
-from repcam.sessionlog import SessionLog
+from repcam.io.session_store import SessionLog
 from test_sessionlog import rep
 with SessionLog(sys.argv[1]) as log:
     session = log.start_session(profile="me", exercise="bridge", source="live",
@@ -202,8 +202,8 @@ def test_cli_history_progress_export_and_a_bad_database(tmp_path):
 
 
 def test_a_restarted_set_keeps_numbering_its_reps(tmp_path):
+    from repcam.apps.live import SetLogger
     from repcam.exercises.events import RepCompleted
-    from repcam.live import SetLogger
 
     with SessionLog(tmp_path / "log.db") as log:
         logger = SetLogger(log, profile="me", exercise="bridge", source="live",
@@ -219,7 +219,7 @@ def test_a_restarted_set_keeps_numbering_its_reps(tmp_path):
 def test_history_compares_range_of_motion_only_between_sessions_measured_alike(tmp_path):
     from dataclasses import replace
 
-    from repcam.logbook import summarise
+    from repcam.io.logbook import summarise
 
     with SessionLog(tmp_path / "log.db") as log:
         log_a_set(log)  # side view: hip line, degrees

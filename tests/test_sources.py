@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from repcam.errors import CameraError, InputError
-from repcam.sources import LiveSource, VideoFileSource, open_source
+from repcam.io.sources import LiveSource, VideoFileSource, open_source
 
 from test_cli import write_video
 
@@ -82,7 +82,7 @@ def test_a_live_source_hands_over_the_newest_frame_and_counts_drops(small_video)
 
 
 def test_a_4k_frame_is_shrunk_for_the_model_but_landmarks_are_in_its_pixels(model_path):
-    from repcam.pose import PoseEstimator
+    from repcam.io.pose import PoseEstimator
     from repcam.synthetic import Camera, RepPlan, synthesize
     from repcam.synthetic.render import Renderer
 
@@ -100,7 +100,7 @@ def test_a_4k_frame_is_shrunk_for_the_model_but_landmarks_are_in_its_pixels(mode
 def test_prefetched_segments_end_on_their_own_and_stop_together():
     import threading
 
-    from repcam.sources import prefetched
+    from repcam.io.sources import prefetched
 
     cancel = threading.Event()
     first = prefetched(iter(range(3)), depth=0, cancel=cancel)

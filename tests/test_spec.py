@@ -43,11 +43,14 @@ def test_thresholds_must_rise(bad):
 
 def test_signal_ranges_are_checked():
     with pytest.raises(ValueError):
-        Signal("knee_flexion", "near", 10.0, 5.0, 10.0, 20.0, 30.0)
+        Signal("knee_flexion", "near", start_min=10.0, start_max=5.0,
+               min_rom=10.0, typical_rom=20.0, max_rom=30.0)
     with pytest.raises(ValueError):
-        Signal("knee_flexion", "near", 0.0, 5.0, 40.0, 20.0, 30.0)
+        Signal("knee_flexion", "near", start_min=0.0, start_max=5.0,
+               min_rom=40.0, typical_rom=20.0, max_rom=30.0)
     with pytest.raises(ValueError):
-        Signal("knee_flexion", "sideways", 0.0, 5.0, 10.0, 20.0, 30.0)
+        Signal("knee_flexion", "sideways", start_min=0.0, start_max=5.0,
+               min_rom=10.0, typical_rom=20.0, max_rom=30.0)
 
 
 def test_spec_rejects_duplicate_fault_names_and_bad_kind():
@@ -60,11 +63,11 @@ def test_spec_rejects_duplicate_fault_names_and_bad_kind():
         dataclasses.replace(bridge, postures=frozenset())
 
 
-
 def test_a_typo_in_a_signal_a_joint_or_a_progression_fails_when_built():
     bridge = get_exercise("bridge")
     with pytest.raises(ValueError, match="no such signal: 'knee_flexon'"):
-        Signal("knee_flexon", "near", 0.0, 5.0, 10.0, 20.0, 30.0)
+        Signal("knee_flexon", "near", start_min=0.0, start_max=5.0,
+               min_rom=10.0, typical_rom=20.0, max_rom=30.0)
     with pytest.raises(ValueError, match="no such joint 'KNE'"):
         dataclasses.replace(bridge, required_joints=("HIP", "KNE"))
     with pytest.raises(ValueError, match="no such joint 'TOE'"):
@@ -74,6 +77,17 @@ def test_a_typo_in_a_signal_a_joint_or_a_progression_fails_when_built():
     with pytest.raises(ValueError, match="progresses_to names no exercise: 'brige'"):
         check_progressions({"bridge": dataclasses.replace(bridge, progresses_to="brige")})
     check_progressions(EXERCISES)  # the programme as registered is consistent
+
+
+def test_a_signals_numbers_are_given_by_name_and_metrics_need_their_measure():
+    with pytest.raises(TypeError):
+        Signal("knee_flexion", "near", 0.0, 35.0, 40.0, 80.0, 140.0)  # which is which?
+    nordic = get_exercise("nordic")
+    assert [m.key for m in nordic.metrics] == ["break_angle_deg", "controlled_ms"]
+    assert nordic.metrics[1].shown(1500.0) == 1.5  # stored in ms, shown in seconds
+    with pytest.raises(ValueError, match="extras"):
+        dataclasses.replace(nordic, extras=None)
+
 
 def test_every_spec_makes_an_analyser_and_has_cues():
     for spec in EXERCISES.values():

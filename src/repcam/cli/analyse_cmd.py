@@ -20,11 +20,11 @@ from repcam.cli.options import (
     checked_folder,
     exercise_named,
 )
+from repcam.core.kinematics import DEGREES, UNIT_SYMBOLS
 from repcam.errors import InputError
 from repcam.exercises.registry import EXERCISES
 from repcam.exercises.spec import ExerciseSpec, unit_of
-from repcam.kinematics import DEGREES, UNIT_SYMBOLS
-from repcam.models.catalog import DEFAULT_VARIANT
+from repcam.io.models.catalog import DEFAULT_VARIANT
 from repcam.words import plural
 
 AUTO = "auto"
@@ -108,8 +108,8 @@ def expand_videos(paths: list[Path]) -> list[Path]:
 
 
 def log_recording(document: dict, db: Path | None, profile: str, band: str | None) -> None:
-    from repcam.logbook import import_session, session_from_analysis
-    from repcam.sessionlog import SessionLog
+    from repcam.io.logbook import import_session, session_from_analysis
+    from repcam.io.session_store import SessionLog
 
     with SessionLog(db) as session_log:
         added = import_session(session_log, session_from_analysis(document), profile=profile,
@@ -122,9 +122,9 @@ def analyse_one(video: Path, spec: ExerciseSpec | None, side: str | None, reps: 
                 model_path: Path, out: Path | None, as_json: bool):
     """One video; `spec` None means recognise the exercise first. Returns the analysis, or
     raises (after saving what it can) when the video cannot be trusted."""
+    from repcam.apps.recorded import analyse_recording
     from repcam.errors import NoPersonError, UnreliableVideoError
-    from repcam.recorded import analyse_recording
-    from repcam.sources import VideoFileSource
+    from repcam.io.sources import VideoFileSource
 
     info = VideoFileSource(video).info  # an unreadable file fails here, before any work
     if spec is None:
@@ -148,9 +148,9 @@ def analyse_one(video: Path, spec: ExerciseSpec | None, side: str | None, reps: 
 
 
 def recognise_or_ask(video: Path, model_path: Path, frame_count: int | None):
-    from repcam.analysis import load_or_extract
     from repcam.errors import NoPersonError
-    from repcam.recognise import recognise
+    from repcam.folds.recognise import recognise
+    from repcam.io.landmark_cache import load_or_extract
 
     with pose_progress(video, frame_count, None, quiet=False) as on_progress:
         track = load_or_extract(video, model_path,
@@ -202,15 +202,12 @@ def pose_progress(video: Path, total: int | None, fps: float | None,
         yield on_progress
 
 
-EXTRA_COLUMNS = {"break_angle_deg": ("break °", 1.0), "controlled_ms": ("control s", 1000.0)}
-
-
 def print_result(result, spec) -> None:
-    extras = [k for k in EXTRA_COLUMNS if any(k in r.extras for r in result.reps)]
+    extras = [m for m in spec.metrics if any(m.key in r.extras for r in result.reps)]
     unit = UNIT_SYMBOLS[unit_of(result.reps[0].signal) if result.reps else DEGREES].strip()
     columns = ["rep", "side", "start s", f"ROM {unit}", f"peak {unit}", "hold s",
                f"{spec.out_label} s",
-               f"{spec.back_label} s", *(EXTRA_COLUMNS[k][0] for k in extras), "conf",
+               f"{spec.back_label} s", *(m.column for m in extras), "conf",
                "faults"]
     cues = fault_cues(result)
     table = Table()
@@ -219,8 +216,8 @@ def print_result(result, spec) -> None:
     for rep in result.reps:
         hold = f"{rep.hold_ms / 1000:.1f}/{rep.hold_target_ms / 1000:g}" if rep.hold_target_ms \
             else "-"
-        extra_cells = [f"{rep.extras[k] / EXTRA_COLUMNS[k][1]:.1f}" if k in rep.extras else ""
-                       for k in extras]
+        extra_cells = [f"{m.shown(rep.extras[m.key]):.1f}" if m.key in rep.extras else ""
+                       for m in extras]
         table.add_row(str(rep.index), rep.side, f"{rep.start_ms / 1000:.1f}",
                       f"{rep.rom_deg:.0f}", f"{rep.peak_deg:.0f}", hold,
                       f"{rep.lift_ms / 1000:.1f}", f"{rep.lower_ms / 1000:.1f}", *extra_cells,
@@ -231,7 +228,7 @@ def print_result(result, spec) -> None:
     else:
         console.print("No rep was counted.", highlight=False)
     sides = ", ".join(f"{s} {n}" for s, n in result.counts_by_side.items() if n)
-    partial = sum(f.fault == "partial" for f in result.faults)
+    partial = result.half_reps
     console.print(
         f"[bold]{plural(result.count, 'rep')}[/] ({sides or 'none'})"
         + (f", {plural(partial, 'half-rep')} not counted" if partial else "")

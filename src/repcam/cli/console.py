@@ -27,7 +27,7 @@ FILE_EXIT = 7
 
 def _terminal_stderr() -> Console:
     """Messages and progress go to a copy of fd 2 taken now: MediaPipe's log silencing
-    (pose.quiet_native_logs) points fd 2 at /dev/null while the model runs in threads."""
+    (native_logs.quiet_native_logs) points fd 2 at /dev/null while the model runs in threads."""
     try:
         stream = os.fdopen(os.dup(sys.stderr.fileno()), "w", buffering=1)
     except (OSError, ValueError, io.UnsupportedOperation):  # no real fd (captured stderr)
@@ -147,7 +147,7 @@ def model_progress():
 
 def provision_model(model: str):
     """Resolve `--model` to a verified bundle, provisioning it with a progress bar if needed."""
-    from repcam.models.provision import ensure_model
+    from repcam.io.models.provision import ensure_model
 
     progress, on_progress, notify = model_progress()
     with progress:

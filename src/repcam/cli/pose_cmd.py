@@ -10,7 +10,7 @@ import typer
 
 from repcam.cli.console import console, err_console, provision_model
 from repcam.cli.options import ModelOption
-from repcam.models.catalog import DEFAULT_VARIANT
+from repcam.io.models.catalog import DEFAULT_VARIANT
 
 
 def register(app: typer.Typer) -> None:
@@ -28,9 +28,10 @@ def pose(
     """Extract pose landmarks from a video; print the detection rate and speed."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    from repcam.landmarks import Joint
-    from repcam.pipeline import extract_track
-    from repcam.sources import VideoFileSource
+    from repcam.core.landmarks import Joint
+    from repcam.io.landmark_cache import save_track
+    from repcam.io.pipeline import extract_track
+    from repcam.io.sources import VideoFileSource
 
     info = VideoFileSource(video).info
     model_path = provision_model(model)
@@ -62,5 +63,5 @@ def pose(
             row = "  ".join(f"{c:>14}" for c in cells)
             console.print(f"{frame.timestamp_ms / 1000:6.2f}  {row}")
     if out is not None:
-        track.save(out)
+        save_track(track, out)
         console.print(f"Landmarks written to {out}", highlight=False)

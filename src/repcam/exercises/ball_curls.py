@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from repcam.core.kinematics import AngleFrame, Posture, View
 from repcam.exercises.spec import MOVING, ExerciseSpec, FaultRule, RepContext, Signal
-from repcam.kinematics import AngleFrame, Posture, View
 
 HIPS_UP = FaultRule(
     "hips_dropping", "keep your hips up",
@@ -40,8 +40,9 @@ FRONT_SETUP = (" To see the ball roll sideways, film from your feet instead: cam
 def _front_signal(side_mode: str) -> Signal:
     # From the feet the knees rise past the heels as they bend: from about one hip width
     # below them (legs long on the ball) to one above.
-    return Signal("knee_rise", side_mode, -160.0, 60.0, 40.0, 100.0, 300.0,
-                  hold_band_deg=12.0, settle_range_deg=12.0)
+    return Signal("knee_rise", side_mode, start_min=-160.0, start_max=60.0,
+                  min_rom=40.0, typical_rom=100.0, max_rom=300.0,
+                  hold_band=12.0, settle_range=12.0)
 
 
 _BASE = dict(
@@ -57,7 +58,8 @@ BALL_CURL_1 = ExerciseSpec(
     title="Ball curl (stage 1)",
     stage=1,
     setup="Lie on your back, calves on a gym ball, arms crossed. Camera side-on." + FRONT_SETUP,
-    signal=Signal("knee_flexion", "near", 0.0, 35.0, 40.0, 80.0, 140.0),
+    signal=Signal("knee_flexion", "near", start_min=0.0, start_max=35.0,
+                  min_rom=40.0, typical_rom=80.0, max_rom=140.0),
     front_signal=_front_signal("near"),
     level_segment=("HIP", "SHOULDER"),  # hips down: the trunk rests level
     faults=(BALL_ROLLING,),
@@ -83,7 +85,8 @@ BALL_CURL_3 = ExerciseSpec(
     # leg's side they read within 0.1 s.
     setup=BALL_CURL_2.setup + " One leg off the ball; put the camera on the side of the "
     "raised leg.",
-    signal=Signal("knee_flexion", "moving", 0.0, 35.0, 40.0, 80.0, 140.0),
+    signal=Signal("knee_flexion", "moving", start_min=0.0, start_max=35.0,
+                  min_rom=40.0, typical_rom=80.0, max_rom=140.0),
     front_signal=_front_signal("moving"),
     faults=(HIPS_UP, BALL_ROLLING),
     form_signals=("hip_line",),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from repcam.core.kinematics import Posture, other
 from repcam.exercises.spec import (
     MOVING,
     ExerciseSpec,
@@ -12,7 +13,6 @@ from repcam.exercises.spec import (
     at_least,
     at_most,
 )
-from repcam.kinematics import Posture, other
 
 STAY_UPRIGHT = FaultRule(
     "leaning_forward", "stay upright, don't lean forwards",
@@ -60,7 +60,8 @@ HAMSTRING_SET = ExerciseSpec(
     "Camera side-on at hip height, 2-3 m away.",
     postures=frozenset({Posture.LYING_SUPINE, Posture.SITTING}),
     # The working knee: slightly bent. There is no movement to see, only the position.
-    signal=Signal("knee_flexion", "near", 5.0, 45.0, 1.0, 1.0, 1.0),
+    signal=Signal("knee_flexion", "near", start_min=5.0, start_max=45.0,
+                  min_rom=1.0, typical_rom=1.0, max_rom=1.0),
     hold_ms=5000.0,
     kind="hold",
     required_joints=("HIP", "KNEE", "ANKLE"),
@@ -82,7 +83,8 @@ HAMSTRING_CURL = ExerciseSpec(
     stage=2,
     setup="Stand side-on to the camera holding a chair, whole body in view.",
     postures=frozenset({Posture.STANDING}),
-    signal=Signal("knee_flexion", "moving", 0.0, 35.0, 45.0, 90.0, 150.0),
+    signal=Signal("knee_flexion", "moving", start_min=0.0, start_max=35.0,
+                  min_rom=45.0, typical_rom=90.0, max_rom=150.0),
     hold_ms=3000.0,
     faults=(STAY_UPRIGHT, KNEES_IN_LINE),
     requirements=(ONE_LEG_BENDS,),
@@ -97,7 +99,8 @@ PRONE_CURL = ExerciseSpec(
     stage=2,
     setup="Lie on your stomach, legs straight, side-on to the camera.",
     postures=frozenset({Posture.LYING_PRONE}),
-    signal=Signal("knee_flexion", "moving", 0.0, 40.0, 40.0, 90.0, 150.0),
+    signal=Signal("knee_flexion", "moving", start_min=0.0, start_max=40.0,
+                  min_rom=40.0, typical_rom=90.0, max_rom=150.0),
     hold_ms=3000.0,
     required_joints=("HIP", "KNEE"),
     level_segment=("HIP", "SHOULDER"),  # lying face down, the trunk rests level
@@ -116,7 +119,8 @@ BALL_SQUEEZE = ExerciseSpec(
     stage=3,
     setup="Stand side-on holding a chair, a soft ball behind the knee, leg bent behind you.",
     postures=frozenset({Posture.STANDING}),
-    signal=Signal("knee_flexion", "moving", 40.0, 110.0, 10.0, 20.0, 60.0),
+    signal=Signal("knee_flexion", "moving", start_min=40.0, start_max=110.0,
+                  min_rom=10.0, typical_rom=20.0, max_rom=60.0),
     hold_ms=3000.0,
     faults=(UPPER_BODY_STILL,),
     requirements=(ONE_LEG_BENDS,),
@@ -135,7 +139,8 @@ BALL_SQUEEZE_SWING = ExerciseSpec(
     stage=3,
     setup=BALL_SQUEEZE.setup,
     postures=frozenset({Posture.STANDING}),
-    signal=Signal("hip_flexion", "moving", -40.0, 25.0, 45.0, 90.0, 130.0),
+    signal=Signal("hip_flexion", "moving", start_min=-40.0, start_max=25.0,
+                  min_rom=45.0, typical_rom=90.0, max_rom=130.0),
     hold_ms=0.0,
     faults=(
         FaultRule(UPPER_BODY_STILL.name, UPPER_BODY_STILL.cue, UPPER_BODY_STILL.check,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from repcam.core.kinematics import Posture, View
 from repcam.exercises.spec import (
     MOVING,
     ExerciseSpec,
@@ -14,7 +15,6 @@ from repcam.exercises.spec import (
     at_least,
     at_most,
 )
-from repcam.kinematics import Posture, View
 
 _UP = frozenset({Phase.TOP})
 _LYING = frozenset({Posture.LYING_SUPINE})
@@ -74,11 +74,13 @@ BRIDGE = ExerciseSpec(
     "height, 2-3 m away, whole body in view." + FRONT_SETUP,
     postures=_LYING,
     # Hips down: shoulder-hip-knee ~120-140; up: a straight line (~170-180).
-    signal=Signal("hip_line", "near", 90.0, 158.0, 18.0, 45.0, 80.0),
+    signal=Signal("hip_line", "near", start_min=90.0, start_max=158.0,
+                  min_rom=18.0, typical_rom=45.0, max_rom=80.0),
     # From the feet the hips rise about one hip width above where they rest; where they
     # rest against the feet depends on the camera's height (about 0-3 hip widths).
-    front_signal=Signal("hip_rise", "near", -60.0, 320.0, 30.0, 80.0, 250.0,
-                        hold_band_deg=9.0, settle_range_deg=12.0),
+    front_signal=Signal("hip_rise", "near", start_min=-60.0, start_max=320.0,
+                        min_rom=30.0, typical_rom=80.0, max_rom=250.0,
+                        hold_band=9.0, settle_range=12.0),
     hold_ms=3000.0,
     max_yaw_deg=45.0,
     faults=(ARCHING, KNEE_WIDTH),
@@ -95,10 +97,12 @@ SINGLE_LEG_BRIDGE = ExerciseSpec(
     setup=BRIDGE.setup + " Bridge up, then lift one foot and straighten that knee.",
     postures=_LYING,
     # The lifted leg straightens: knee extension from ~90 (foot on the floor) to ~160+.
-    signal=Signal("knee_extension", "moving", 40.0, 125.0, 35.0, 70.0, 130.0),
+    signal=Signal("knee_extension", "moving", start_min=40.0, start_max=125.0,
+                  min_rom=35.0, typical_rom=70.0, max_rom=130.0),
     # From the feet: the lifted foot rises well above the other (1-3 hip widths).
-    front_signal=Signal("foot_rise", "moving", -40.0, 40.0, 40.0, 120.0, 400.0,
-                        hold_band_deg=15.0, settle_range_deg=12.0),
+    front_signal=Signal("foot_rise", "moving", start_min=-40.0, start_max=40.0,
+                        min_rom=40.0, typical_rom=120.0, max_rom=400.0,
+                        hold_band=15.0, settle_range=12.0),
     hold_ms=3000.0,
     faults=(HIPS_DROP, PELVIS_LEVEL),
     # A rep is the hips up with the other leg straight, in either order (leg first or

@@ -2,7 +2,7 @@
 
 Progress is the working angle normalised by the person's own range: the start value is
 learned in the start position (within the spec's bounds) and the range from the reps done
-so far (the first rep needs only `min_rom_deg`), so a stiff person still counts while a
+so far (the first rep needs only `min_rom`), so a stiff person still counts while a
 half-rep against their own range is flagged. Time only comes from frame timestamps.
 """
 
@@ -15,7 +15,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from repcam.camera_view import SIDE_ON, CameraView
+from repcam.core.camera_view import SIDE_ON, CameraView
+from repcam.core.kinematics import SIDES, AngleFrame, View, joint_of, other
 from repcam.exercises.events import (
     Event,
     FaultDetected,
@@ -29,7 +30,7 @@ from repcam.exercises.events import (
     RepWithdrawn,
     TopReached,
 )
-from repcam.exercises.faults import FaultMonitor
+from repcam.exercises.faults import HALF_REP, FaultMonitor
 from repcam.exercises.spec import (
     ExerciseSpec,
     Phase,
@@ -37,7 +38,6 @@ from repcam.exercises.spec import (
     signal_joints,
     signal_value,
 )
-from repcam.kinematics import SIDES, AngleFrame, View, joint_of, other
 
 REST_PROGRESS = 0.06  # below this the body is at rest (about landmark jitter)
 MEDIAN_WINDOW = 5  # samples: one odd landmark frame must not set the peak
@@ -139,9 +139,9 @@ class RepAnalyser(AnalyserState):
     @property
     def range_deg(self) -> float:
         if not self._roms:
-            return self.signal.min_rom_deg / self._t.enter_top
+            return self.signal.min_rom / self._t.enter_top
         rom = statistics.median(self._roms)
-        return min(max(rom, self.signal.min_rom_deg), self.signal.max_rom_deg)
+        return min(max(rom, self.signal.min_rom), self.signal.max_rom)
 
     def _value(self, frame: AngleFrame, side: str) -> float:
         return signal_value(frame, self.signal.angle, side)
@@ -239,7 +239,7 @@ class RepAnalyser(AnalyserState):
         signal = self.signal
         values = {
             s: v for s in self._sides(frame)
-            if signal.start_min_deg <= (v := self._value(frame, s)) <= signal.start_max_deg
+            if signal.start_min <= (v := self._value(frame, s)) <= signal.start_max
         }
         if (ready := self._start_from_motion(frame)) is not None:
             return ready
@@ -249,7 +249,7 @@ class RepAnalyser(AnalyserState):
         self._settle.append((frame.timestamp_ms, values))
         span = {s: [v[s] for _, v in self._settle if s in v] for s in values}
         if set(values) != set(self._settle[0][1]) or any(
-            max(vs) - min(vs) > signal.settle_range_deg for vs in span.values()
+            max(vs) - min(vs) > signal.settle_range for vs in span.values()
         ):
             self._settle = self._settle[-1:]
             return []
@@ -280,7 +280,7 @@ class RepAnalyser(AnalyserState):
             low, low_ms = min(lows)
             # The low point must be a start this exercise has: a curl rising from a straight
             # knee passes through a ball squeeze's bent start without resting there.
-            if signal.start_min_deg <= low <= signal.start_max_deg and value - low > leave:
+            if signal.start_min <= low <= signal.start_max and value - low > leave:
                 self._start_deg, self.phase = {side: low}, Phase.READY
                 self._last_bottom_ms = low_ms
                 self._recent.clear()
@@ -367,10 +367,10 @@ class RepAnalyser(AnalyserState):
         signal = self.signal
         for side, current in self._start_deg.items():
             value = self._value(frame, side)
-            if abs(value - current) < signal.settle_range_deg:
+            if abs(value - current) < signal.settle_range:
                 drifted = current + 0.05 * (value - current)
-                self._start_deg[side] = min(max(drifted, signal.start_min_deg),
-                                            signal.start_max_deg)
+                self._start_deg[side] = min(max(drifted, signal.start_min),
+                                            signal.start_max)
 
     def _refused(self, frame: AngleFrame, at: str) -> str:
         """What the movement looks like instead, if a requirement of the exercise's position
@@ -411,7 +411,7 @@ class RepAnalyser(AnalyserState):
         if self.spec.hold_ms <= 0 or len(rep.samples) < 2:
             return []
         before = rep.live_hold_ms
-        if value >= rep.peak_deg - self.signal.hold_band_deg:
+        if value >= rep.peak_deg - self.signal.hold_band:
             rep.live_hold_ms += t - rep.samples[-2][0]
         events: list[Event] = [HoldProgress(t, rep.live_hold_ms, self.spec.hold_ms)]
         if before < self.spec.hold_ms <= rep.live_hold_ms:  # the moment the target is met
@@ -428,7 +428,7 @@ class RepAnalyser(AnalyserState):
             return []
         peak_progress = (rep.peak_deg - rep.start_deg) / self.range_deg
         if peak_progress >= self._t.partial:
-            return [FaultDetected(t, "partial", self.spec.partial_cue, rep.index)]
+            return [FaultDetected(t, HALF_REP, self.spec.partial_cue, rep.index)]
         return []
 
     def _complete(self, t: float) -> list[Event]:
@@ -453,8 +453,8 @@ class RepAnalyser(AnalyserState):
         times = [t for t, _ in rep.samples]
         values = running_median([v for _, v in rep.samples], MEDIAN_WINDOW)
         peak = max(values)
-        top = top_level(values, self.signal.hold_band_deg)
-        in_top = [v >= top - self.signal.hold_band_deg for v in values]
+        top = top_level(values, self.signal.hold_band)
+        in_top = [v >= top - self.signal.hold_band for v in values]
         top_times = [t for t, inside in zip(times, in_top, strict=True) if inside]
         first_top, last_top = top_times[0], top_times[-1]
         hold_ms = sum(t1 - t0 for (t0, t1), inside in zip(itertools.pairwise(times), in_top,
@@ -491,7 +491,7 @@ class RepAnalyser(AnalyserState):
         band: not yet at the top."""
         last_ms, last = rep.samples[-1]
         earlier = [v for t, v in rep.samples if t <= last_ms - RISING_MS]
-        return bool(earlier) and last - earlier[-1] > self.signal.hold_band_deg
+        return bool(earlier) and last - earlier[-1] > self.signal.hold_band
 
 
 def top_level(values: Sequence[float], band_deg: float) -> float:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from repcam.core.kinematics import AngleFrame
 from repcam.exercises.events import FaultDetected, RepMetrics
 from repcam.exercises.spec import ExerciseSpec, Phase, RepContext
-from repcam.kinematics import AngleFrame
 
-SHORT_HOLD = "short_hold"
+# The faults every exercise can show, besides its own rules.
+SHORT_HOLD = "short_hold"  # the rep's hold was shorter than its target
+HALF_REP = "partial"  # a rep abandoned part way up: not counted
 HOLD_TOLERANCE_MS = 250.0  # landmark timing is only this exact
 
 

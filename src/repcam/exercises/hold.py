@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+from repcam.core.kinematics import AngleFrame
 from repcam.exercises.engine import AnalyserState, position_ok
 from repcam.exercises.events import (
     Event,
@@ -22,7 +23,6 @@ from repcam.exercises.events import (
     TopReached,
 )
 from repcam.exercises.spec import ExerciseSpec, Phase, RepContext, signal_value
-from repcam.kinematics import AngleFrame
 
 RELAX_MS = 3000.0
 MAX_DRIFT_DEG = 10.0  # moving the knee more than this during a hold leaves the position
@@ -41,7 +41,7 @@ class HoldAnalyser(AnalyserState):
         return signal_value(frame, self.signal.angle, self._side)
 
     def _in_range(self, value: float) -> bool:
-        return self.signal.start_min_deg <= value <= self.signal.start_max_deg
+        return self.signal.start_min <= value <= self.signal.start_max
 
     def update(self, frame: AngleFrame) -> list[Event]:
         t = frame.timestamp_ms

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from repcam.exercises.spec import ExerciseSpec, FaultRule, Phase, Signal, Thresholds
-from repcam.kinematics import Posture
+from repcam.core.kinematics import Posture
+from repcam.exercises.spec import ExerciseSpec, FaultRule, Metric, Phase, Signal, Thresholds
 
 BREAK_MIN_DEG_S = 60.0  # slower than this is still a controlled descent
 BREAK_FACTOR = 1.5  # a fall is at least this many times faster than the controlled descent
@@ -65,7 +65,8 @@ NORDIC = ExerciseSpec(
     postures=frozenset({Posture.KNEELING}),
     # Lean of the knee-shoulder line from vertical: 0 upright, 90 flat on the floor.
     # Begun already leaning (up to about 30 degrees), or with bent hips, it still counts.
-    signal=Signal("line_lean", "near", -5.0, 32.0, 30.0, 65.0, 100.0),
+    signal=Signal("line_lean", "near", start_min=-5.0, start_max=32.0,
+                  min_rom=30.0, typical_rom=65.0, max_rom=100.0),
     hold_ms=0.0,
     required_joints=("SHOULDER", "HIP", "KNEE"),
     level_segment=("KNEE", "ANKLE"),  # the shins rest on the floor
@@ -91,6 +92,8 @@ NORDIC = ExerciseSpec(
     analysis_fps=0.0,
     max_reps=10,
     extras=break_point,
+    metrics=(Metric("break_angle_deg", "break angle", "break °", "deg"),
+             Metric("controlled_ms", "controlled lowering", "control s", "s", 1000.0)),
     notes="Reports the break angle (from vertical) and the controlled lowering time.",
 )
 

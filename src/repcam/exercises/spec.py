@@ -9,12 +9,12 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from enum import Enum
 
+from repcam.core.kinematics import DEGREES, SIDE_SIGNALS, AngleFrame, Posture, SideSignal, View
+from repcam.core.landmarks import Joint
 from repcam.exercises.events import RepMetrics
-from repcam.kinematics import DEGREES, SIDE_SIGNALS, AngleFrame, Posture, SideSignal, View
-from repcam.landmarks import Joint
 
 
 class Phase(str, Enum):
@@ -82,6 +82,21 @@ class Requirement:
 
 
 @dataclass(frozen=True)
+class Metric:
+    """A per-rep measure an exercise adds to the standard ones (the Nordic's break angle):
+    its key in `RepMetrics.extras` and how every table, report and CSV shows it."""
+
+    key: str
+    label: str  # in words, for the report: "break angle"
+    column: str  # a table's header: "break °"
+    unit: str  # what is shown: "deg" or "s"
+    per_unit: float = 1.0  # stored value / per_unit = the shown value (ms -> s: 1000)
+
+    def shown(self, value: float) -> float:
+        return value / self.per_unit
+
+
+@dataclass(frozen=True)
 class RepRule:
     """A fault judged on a completed rep (tempo, for example)."""
 
@@ -120,19 +135,20 @@ class Thresholds:
 class Signal:
     """The measure whose rise and fall is one rep, and the person's plausible range of it.
 
-    Values are in the measure's unit (`unit_of`): degrees for the side view's angles,
-    percent of the hip width for the front view's heights.
+    Values are in the measure's unit (`unit`): degrees for the side view's angles, percent
+    of the hip width for the front view's heights.
     """
 
-    angle: str  # a per-side measure of `repcam.kinematics.SIDE_SIGNALS`, or a derived one
+    angle: str  # a per-side measure of `repcam.core.kinematics.SIDE_SIGNALS`, or a derived one
     side_mode: str  # "near": the side facing the camera; "moving": the side that moves
-    start_min_deg: float
-    start_max_deg: float
-    min_rom_deg: float  # the first rep must move at least this far to count
-    typical_rom_deg: float
-    max_rom_deg: float
-    hold_band_deg: float = 7.0  # "in the top position": within this of the rep's peak
-    settle_range_deg: float = 8.0  # the start position is still while it varies less
+    _: KW_ONLY  # every number by name, in the signal's unit
+    start_min: float  # the start position lies between these
+    start_max: float
+    min_rom: float  # the first rep must move at least this far to count
+    typical_rom: float
+    max_rom: float
+    hold_band: float = 7.0  # "in the top position": within this of the rep's peak
+    settle_range: float = 8.0  # the start position is still while it varies less
 
     @property
     def unit(self) -> str:
@@ -141,10 +157,10 @@ class Signal:
     def __post_init__(self) -> None:
         if self.side_mode not in ("near", "moving"):
             raise ValueError(f"side_mode must be 'near' or 'moving', got {self.side_mode!r}")
-        if not self.start_min_deg <= self.start_max_deg:
-            raise ValueError("start_min_deg must not exceed start_max_deg")
-        if not 0 < self.min_rom_deg <= self.typical_rom_deg <= self.max_rom_deg:
-            raise ValueError("need 0 < min_rom_deg <= typical_rom_deg <= max_rom_deg")
+        if not self.start_min <= self.start_max:
+            raise ValueError("start_min must not exceed start_max")
+        if not 0 < self.min_rom <= self.typical_rom <= self.max_rom:
+            raise ValueError("need 0 < min_rom <= typical_rom <= max_rom")
         if _measure(self.angle) is None:
             raise ValueError(f"no such signal: {self.angle!r}")
 
@@ -208,8 +224,10 @@ class ExerciseSpec:
     default_reps: int = 10
     max_reps: int = 10
     thresholds: Thresholds = field(default_factory=Thresholds)
-    # Measures of a whole rep from its unsmoothed (time, value) samples (fits smooth).
+    # Measures of a whole rep from its unsmoothed (time, value) samples (fits smooth), and
+    # how each is shown.
     extras: Callable[[list[tuple[float, float]]], dict[str, float]] | None = None
+    metrics: tuple[Metric, ...] = ()
     form_signals: tuple[str, ...] = ()  # per-side angles the faults watch (plotted in reports)
     progresses_to: str | None = None  # the next exercise, when it is not simply the next stage
     helpers: int = 0  # people who may be in view besides the exerciser (a partner's hands)
@@ -243,6 +261,8 @@ class ExerciseSpec:
             raise ValueError(f"{self.name}: hold_ms must be >= 0")
         if not self.postures:
             raise ValueError(f"{self.name}: at least one posture is needed")
+        if self.metrics and self.extras is None:
+            raise ValueError(f"{self.name}: metrics are shown from `extras`, which is missing")
         names = [rule.name for rule in (*self.faults, *self.rep_rules)]
         if len(names) != len(set(names)):
             raise ValueError(f"{self.name}: fault names must be unique, got {names}")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from repcam.exercises.beginners import BACK_ARCHING, THIGHS_DOWN
+from dataclasses import replace
+
+from repcam.core.kinematics import Posture
+from repcam.exercises.beginners import PRONE_CURL
 from repcam.exercises.spec import ExerciseSpec, RepRule, Signal
-from repcam.kinematics import Posture
 
 SEATED_BAND_CURL = ExerciseSpec(
     level_segment=("HEEL", "FOOT_INDEX"),
@@ -14,7 +16,8 @@ SEATED_BAND_CURL = ExerciseSpec(
     stage=1,
     setup="Sit on a chair side-on to the camera, band from the ankle to a table leg in front.",
     postures=frozenset({Posture.SITTING}),
-    signal=Signal("knee_flexion", "moving", 0.0, 55.0, 35.0, 70.0, 130.0),
+    signal=Signal("knee_flexion", "moving", start_min=0.0, start_max=55.0,
+                  min_rom=35.0, typical_rom=70.0, max_rom=130.0),
     hold_ms=3000.0,
     rep_rules=(
         RepRule("fast_return", "bring the foot back slowly",
@@ -24,20 +27,14 @@ SEATED_BAND_CURL = ExerciseSpec(
     partial_cue="slide your heel further back",
 )
 
-PRONE_BAND_CURL = ExerciseSpec(
+# The prone curl with a band: the same movement and faults, and a band that can snap the
+# leg down.
+PRONE_BAND_CURL = replace(
+    PRONE_CURL,
     name="prone-band-curl",
     title="Prone theraband knee flexion",
     family="theraband",
-    stage=2,
     setup="Lie on your stomach side-on to the camera, band looped round both feet.",
-    postures=frozenset({Posture.LYING_PRONE}),
-    signal=Signal("knee_flexion", "moving", 0.0, 40.0, 40.0, 90.0, 150.0),
-    hold_ms=3000.0,
-    level_segment=("HIP", "SHOULDER"),  # lying face down, the trunk rests level
-    max_yaw_deg=45.0,
-    faults=(BACK_ARCHING,),
-    requirements=THIGHS_DOWN,
-    form_signals=("trunk_rise",),
     rep_rules=(
         RepRule("leg_dropped", "lower the leg slowly",
                 lambda rep: rep.lower_ms < max(0.7 * rep.lift_ms, 600.0)),

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from repcam.core.kinematics import VISIBLE, AngleFrame
+from repcam.core.landmarks import Joint
 from repcam.exercises.spec import ExerciseSpec, signal_value, signal_vertex
-from repcam.kinematics import VISIBLE, AngleFrame
-from repcam.landmarks import Joint
-from repcam.scoreboard import Scoreboard
+from repcam.folds.scoreboard import Scoreboard
 
 J = Joint
 BONES: tuple[tuple[Joint, Joint], ...] = (

@@ -9,8 +9,8 @@ from datetime import datetime
 from pathlib import Path
 
 from repcam.errors import InputError
-from repcam.files import write_bytes, write_text
-from repcam.logbook import SessionSummary
+from repcam.io.files import write_bytes, write_text
+from repcam.io.logbook import SessionSummary
 
 
 def check_chart_path(path: Path) -> None:

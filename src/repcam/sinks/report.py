@@ -11,17 +11,13 @@ from pathlib import Path
 
 import numpy as np
 
-from repcam.analysis import AnalysisResult
+from repcam.core.kinematics import View
 from repcam.exercises.spec import ExerciseSpec, unit_of
-from repcam.files import write_text
-from repcam.kinematics import View
-from repcam.sinks.tables import rep_rows
+from repcam.folds.records import rep_rows
+from repcam.folds.set_analysis import AnalysisResult
+from repcam.io.files import write_text
 
 SIDE_COLOURS = {"left": "#d9822b", "right": "#2b7bb9"}
-EXTRA_CARDS = {"break_angle_deg": ("break angle", "deg", 1.0),
-               "controlled_ms": ("controlled lowering", "s", 1000.0)}
-
-
 @dataclass(frozen=True)
 class FaultThumbnail:
     time_s: float
@@ -43,7 +39,7 @@ def render_report(result: AnalysisResult, spec: ExerciseSpec, *,
         plots.append(_png_tag(_per_rep_figure(result, spec), "per-rep range and hold"))
     sections = [
         _header(result),
-        _summary(result),
+        _summary(result, spec),
         _notes(result),
         "<h2>Angles over time</h2>" + "".join(plots),
         "<h2>Rep by rep</h2>" + _rep_table(result, spec),
@@ -149,7 +145,7 @@ def _header(result: AnalysisResult) -> str:
             f"<p class='verdict {badge}'>{html.escape(verdict.sentence())}</p>")
 
 
-def _summary(result: AnalysisResult) -> str:
+def _summary(result: AnalysisResult, spec: ExerciseSpec) -> str:
     timed = [r for r in result.reps if r.hold_target_ms > 0]
     sides = ", ".join(f"{s} {n}" for s, n in result.counts_by_side.items() if n)
     verdict = result.verdict  # its reps are those of the weaker leg in one-leg exercises
@@ -158,12 +154,12 @@ def _summary(result: AnalysisResult) -> str:
     if timed:
         cards.append(("holds met", f"{sum(r.hold_met for r in timed)} / {len(timed)}",
                       f"target {timed[0].hold_target_ms / 1000:g} s"))
-    for key, (label, unit, divisor) in EXTRA_CARDS.items():
-        values = [r.extras[key] for r in result.reps if key in r.extras]
+    for metric in spec.metrics:
+        values = [metric.shown(r.extras[metric.key]) for r in result.reps if metric.key in r.extras]
         if values:
-            cards.append((label, f"{np.median(values) / divisor:.1f} {unit}",
-                          "median; per rep: " + ", ".join(f"{v / divisor:.0f}" for v in values)))
-    half = sum(f.fault == "partial" for f in result.faults)
+            cards.append((metric.label, f"{np.median(values):.1f} {metric.unit}",
+                          "median; per rep: " + ", ".join(f"{v:.0f}" for v in values)))
+    half = result.half_reps
     cards.append(("reps with form faults", str(result.verdict.faulty_reps),
                   f"{half} half-rep{'' if half == 1 else 's'} not counted" if half else ""))
     cards.append(("video", f"{result.duration_s:.1f} s",

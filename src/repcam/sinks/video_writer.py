@@ -13,8 +13,8 @@ import cv2
 import numpy as np
 
 from repcam.errors import OutputError, output_error
-from repcam.files import temporary_beside
-from repcam.pose import quiet_native_logs
+from repcam.io.files import temporary_beside
+from repcam.io.native_logs import quiet_native_logs
 
 # H.264 plays everywhere but many OpenCV wheels lack an encoder; MPEG-4 Part 2 always works.
 CODECS = (("avc1", "H.264"), ("mp4v", "MPEG-4 Part 2 (mp4v)"))

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from repcam.coaching import Utterance
+from repcam.folds.coaching import Utterance
 
 MAX_QUEUED = 3  # older non-urgent speech is dropped rather than said late
 

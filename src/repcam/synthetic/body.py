@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from repcam.landmarks import NUM_JOINTS, Joint, Landmarks
+from repcam.core.landmarks import NUM_JOINTS, Joint, Landmarks
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from repcam.landmarks import Landmarks, PoseFrame
+from repcam.core.landmarks import Landmarks, PoseFrame
 from repcam.synthetic import motions
 from repcam.synthetic.body import (
     BodyPose,
@@ -44,8 +44,8 @@ class SyntheticClip:
         """A named per-side signal (e.g. "knee_flexion_left") of the body itself, frame by
         frame: measured on its own sagittal plane, so the same whatever the camera."""
         if name not in self._anatomical:
-            from repcam.filters import NoFilter
-            from repcam.kinematics import Kinematics
+            from repcam.core.filters import NoFilter
+            from repcam.core.kinematics import Kinematics
 
             kinematics = Kinematics(NoFilter)
             self._anatomical[name] = np.array([

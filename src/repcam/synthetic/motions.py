@@ -11,7 +11,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from repcam.kinematics import other
+from repcam.core.kinematics import other
 from repcam.synthetic import poses
 from repcam.synthetic.body import BodyPose, Leg
 

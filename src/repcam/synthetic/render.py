@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from repcam.landmarks import Joint
+from repcam.core.landmarks import Joint
 from repcam.synthetic.body import BodyPose, Camera, world_points
 from repcam.synthetic.motions import Prop
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from repcam.core.filters import NoFilter
+from repcam.core.kinematics import Kinematics
+from repcam.core.landmarks import PoseFrame
 from repcam.errors import InputError
-from repcam.files import write_text
-from repcam.filters import NoFilter
-from repcam.kinematics import Kinematics
-from repcam.landmarks import PoseFrame
+from repcam.io.files import write_text
 from repcam.synthetic.clip import SyntheticClip
 from repcam.synthetic.motions import motion
 from repcam.synthetic.render import Renderer

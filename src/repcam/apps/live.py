@@ -20,17 +20,17 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from repcam.coaching import FrameCheck, Stage, Utterance, Workout
+from repcam.core.kinematics import SIDES, AngleFrame
 from repcam.errors import CameraError, Interrupted, SessionLogError
 from repcam.exercises.events import Event, FaultDetected, RepCompleted
 from repcam.exercises.spec import ExerciseSpec, Phase
-from repcam.kinematics import SIDES, AngleFrame
-from repcam.session import ExerciseSession
-from repcam.sessionlog import SessionLog
+from repcam.folds.coaching import FrameCheck, Stage, Utterance, Workout
+from repcam.folds.exercise_session import ExerciseSession
+from repcam.io.session_store import SessionLog
+from repcam.io.sources import Frame, LiveSource, open_source
 from repcam.sinks.overlay import Hud, draw_overlay
 from repcam.sinks.video_writer import VideoWriterThread
 from repcam.sinks.voice import Voice
-from repcam.sources import Frame, LiveSource, open_source
 
 WINDOW = "repcam"
 RECONNECT_FOR_S = float(os.environ.get("REPCAM_RECONNECT_S", "15"))  # a dropped camera
@@ -191,7 +191,7 @@ class LiveCoach:
 
     # -- the loop ---------------------------------------------------------------------------
     def run(self) -> LiveReport:
-        from repcam.pose import PoseEstimator
+        from repcam.io.pose import PoseEstimator
 
         source = open_source(self.options.camera, as_camera=True)
         record = (VideoWriterThread(self.options.record, source.info.fps,

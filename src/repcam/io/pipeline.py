@@ -9,11 +9,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from repcam.core.landmarks import PoseFrame
+from repcam.core.track import LandmarkTrack
 from repcam.errors import NoPersonError
-from repcam.landmark_cache import LandmarkTrack
-from repcam.landmarks import PoseFrame
-from repcam.pose import PoseEstimator
-from repcam.sources import VideoFileSource, prefetched
+from repcam.io.pose import PoseEstimator
+from repcam.io.sources import VideoFileSource, prefetched
 
 # Physiotherapy moves over seconds: 15 poses a second time a 3 s hold to within ~70 ms, and
 # a 60 fps phone clip costs a quarter of the inference. Every frame is still drawn. An

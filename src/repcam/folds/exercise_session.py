@@ -8,12 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from repcam.camera_view import SIDE_ON, CameraView, ViewTracker
-from repcam.exercises import ExerciseSpec, make_analyser
-from repcam.exercises.events import Event
-from repcam.exercises.spec import Phase, signal_value
-from repcam.filters import OneEuroFilter
-from repcam.kinematics import (
+from repcam.core.camera_view import SIDE_ON, CameraView, ViewTracker
+from repcam.core.filters import OneEuroFilter
+from repcam.core.kinematics import (
     SIDES,
     AngleFrame,
     FilterFactory,
@@ -25,8 +22,11 @@ from repcam.kinematics import (
     geometric_signals,
     mask_unseen,
 )
-from repcam.landmarks import Landmarks, PoseFrame
-from repcam.tracking import PersonSelector
+from repcam.core.landmarks import Landmarks, PoseFrame
+from repcam.core.tracking import PersonSelector
+from repcam.exercises import Analyser, ExerciseSpec, make_analyser
+from repcam.exercises.events import Event
+from repcam.exercises.spec import Phase, signal_value
 
 
 def start_position_match(spec: ExerciseSpec):
@@ -42,8 +42,8 @@ def start_position_match(spec: ExerciseSpec):
         signal = spec.signal_for(view)
         sides = SIDES if signal.side_mode == "moving" else (near,)
         plausible = any(
-            signal.start_min_deg <= signal_value(angles, signal.angle, side)
-            <= signal.start_max_deg
+            signal.start_min <= signal_value(angles, signal.angle, side)
+            <= signal.start_max
             for side in sides
         )
         return 0.5 * (posture in spec.postures) + 0.5 * plausible
@@ -66,7 +66,7 @@ class ExerciseSession:
     def __post_init__(self) -> None:
         self.kinematics = Kinematics(self.filter_factory, camera=self.camera or SIDE_ON)
         self.selector = PersonSelector(start_position_match(self.spec))
-        self.analyser = make_analyser(self.spec, self.side)
+        self.analyser: Analyser = make_analyser(self.spec, self.side)
         self.people_in_view = 0
         self._tracker: ViewTracker | None = None
 
@@ -81,7 +81,7 @@ class ExerciseSession:
             self.analyser.phase is Phase.READY and not self.analyser.count)
         person = self.selector.select(pose.people, may_switch=unproven)
         if self.selector.switched and self.analyser.phase is not Phase.SETUP:
-            self.analyser = make_analyser(self.spec, self.side)
+            self.analyser: Analyser = make_analyser(self.spec, self.side)
         if self.camera is None:
             self._follow_camera(person, pose, setting_up)
         angles = self.kinematics.update(person, pose.timestamp_ms,

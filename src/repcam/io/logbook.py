@@ -10,12 +10,12 @@ import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
+from repcam.core.kinematics import DEGREES
 from repcam.errors import InputError
 from repcam.exercises.events import FaultDetected, RepMetrics
 from repcam.exercises.spec import unit_of
-from repcam.kinematics import DEGREES
-from repcam.sessionlog import LoggedSession, SessionLog
-from repcam.sinks.tables import REP_COLUMNS, SESSION_SCHEMA, cues_of, rep_row
+from repcam.folds.records import REP_COLUMNS, SESSION_SCHEMA, cues_of, rep_row
+from repcam.io.session_store import LoggedSession, SessionLog
 
 
 def rep_from_row(row: dict) -> RepMetrics:

@@ -25,9 +25,9 @@ from pathlib import Path
 import platformdirs
 
 from repcam.errors import ModelError
-from repcam.files import write_bytes, write_text
-from repcam.models import bundle
-from repcam.models.catalog import (
+from repcam.io.files import write_bytes, write_text
+from repcam.io.models import bundle
+from repcam.io.models.catalog import (
     DEFAULT_VARIANT,
     NPM_PACKAGE,
     OFFICIAL_URL,
@@ -43,7 +43,7 @@ from repcam.models.catalog import (
 # stage, bytes done, bytes total (None when unknown)
 ProgressFn = Callable[[str, int, int | None], None]
 
-_CHECKOUT_MODELS = Path(__file__).resolve().parents[3] / "models"
+_CHECKOUT_MODELS = Path(__file__).resolve().parents[4] / "models"
 _OFFICIAL_SUFFIX = ".official.sha256"  # records the hash of a verified official download
 
 

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
-import functools
-import hashlib
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 import numpy as np
-import platformdirs
 
-from repcam.camera_view import SIDE_ON, CameraView, estimate_view
-from repcam.errors import OutputError
+from repcam.core.camera_view import SIDE_ON, CameraView, estimate_view
+from repcam.core.kinematics import SIDES, AngleFrame, Posture, View
+from repcam.core.landmarks import Joint, PoseFrame
+from repcam.core.track import LandmarkTrack
+from repcam.core.tracking import PersonSelector
 from repcam.exercises import ExerciseSpec
 from repcam.exercises.events import (
     Event,
@@ -24,13 +20,10 @@ from repcam.exercises.events import (
     RepMetrics,
     RepWithdrawn,
 )
+from repcam.exercises.faults import HALF_REP
 from repcam.exercises.spec import signal_value
-from repcam.kinematics import SIDES, AngleFrame, Posture, View
-from repcam.landmark_cache import LandmarkTrack
-from repcam.landmarks import Joint, PoseFrame
-from repcam.progression import SetVerdict, judge_set
-from repcam.session import ExerciseSession, start_position_match
-from repcam.tracking import PersonSelector
+from repcam.folds.exercise_session import ExerciseSession, start_position_match
+from repcam.folds.progression import SetVerdict, judge_set
 
 
 @dataclass(frozen=True)
@@ -69,6 +62,10 @@ class AnalysisResult:
     trace: AngleTrace | None = field(default=None, compare=False, repr=False)
 
     @property
+    def half_reps(self) -> int:
+        return sum(f.fault == HALF_REP for f in self.faults)
+
+    @property
     def count(self) -> int:
         return len(self.reps)
 
@@ -81,87 +78,6 @@ class AnalysisResult:
                         for r in self.reps]
         data["verdict"] = {**asdict(self.verdict), "sentence": self.verdict.sentence()}
         return data
-
-
-# The code that turns video into landmarks: a change to it must not be hidden by landmarks
-# cached before it.
-LANDMARK_CODE = ("pose.py", "pipeline.py", "sources.py")
-
-
-def video_key(video: Path, model_path: Path, people: int, analysis_fps: float) -> str:
-    """A video's identity for caching: its path, size and mtime, the model's checksum and
-    settings, and the version of the code that extracts landmarks."""
-    stat = video.stat()
-    return (f"{video.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{model_path.name}"
-            f"|{_file_digest(model_path)}|{people}|{analysis_fps:g}|{landmark_code_version()}")
-
-
-@functools.cache
-def landmark_code_version() -> str:
-    digest = hashlib.sha256()
-    for name in LANDMARK_CODE:
-        digest.update((Path(__file__).parent / name).read_bytes())
-    return digest.hexdigest()[:12]
-
-
-def _file_digest(path: Path) -> str:
-    """A file's SHA-256 (12 hex digits), remembered while its size and mtime stay the same."""
-    try:
-        stat = path.stat()
-        return _digest_of(path.resolve(), stat.st_size, stat.st_mtime_ns)
-    except OSError:  # no model there yet: its problem is reported where it is loaded
-        return "unreadable"
-
-
-@functools.cache
-def _digest_of(path: Path, _size: int, _mtime_ns: int) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()[:12]
-
-
-def cache_path(key: str) -> Path:
-    digest = hashlib.sha256(key.encode()).hexdigest()[:20]
-    return Path(platformdirs.user_cache_dir("repcam")) / "landmarks" / f"{digest}.npz"
-
-
-def load_cached(key: str, *places: Path) -> LandmarkTrack | None:
-    """The landmarks of `key` from the first place that holds them (broken caches are dropped)."""
-    for path in (*places, cache_path(key)):
-        if not path.exists():
-            continue
-        try:
-            track = LandmarkTrack.load(path)
-        except (ValueError, OSError, KeyError):
-            path.unlink(missing_ok=True)  # a stale or broken cache is rebuilt
-            continue
-        if track.key == key:
-            return track
-    return None
-
-
-def store(track: LandmarkTrack, *places: Path) -> None:
-    for path in (*places, cache_path(track.key)):
-        with contextlib.suppress(OutputError):  # a cache that cannot be written costs time
-            track.save(path)
-
-
-def load_or_extract(video: Path, model_path: Path, *, people: int = 1,
-                    analysis_fps: float | None = None,
-                    on_frame: Callable[[int], None] = lambda index: None) -> LandmarkTrack:
-    from repcam.pipeline import ANALYSIS_FPS, extract_track
-
-    fps = ANALYSIS_FPS if analysis_fps is None else analysis_fps
-    key = video_key(video, model_path, people, fps)
-    track = load_cached(key)
-    if track is None:
-        track = extract_track(video, model_path, num_poses=people, analysis_fps=fps,
-                              on_frame=on_frame)
-        track = dataclasses.replace(track, key=key)
-        store(track)
-    return track
 
 
 def traced_signals(spec: ExerciseSpec) -> tuple[tuple[str, str], ...]:

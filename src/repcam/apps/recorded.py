@@ -16,27 +16,20 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from repcam.analysis import (
-    AnalysisResult,
-    Problem,
-    SetAnalysis,
-    load_cached,
-    store,
-    track_camera,
-    video_key,
-)
+from repcam.core.kinematics import AngleFrame
+from repcam.core.track import LandmarkTrack
 from repcam.errors import Interrupted
 from repcam.exercises.events import Event, FaultDetected
 from repcam.exercises.spec import ExerciseSpec
-from repcam.kinematics import AngleFrame
-from repcam.landmark_cache import LandmarkTrack
-from repcam.pipeline import PoseJob, segmented_poses
-from repcam.scoreboard import Scoreboard
+from repcam.folds.scoreboard import Scoreboard
+from repcam.folds.set_analysis import AnalysisResult, Problem, SetAnalysis, track_camera
+from repcam.io.landmark_cache import load_cached, store, video_key
+from repcam.io.pipeline import PoseJob, segmented_poses
+from repcam.io.sources import SourceInfo, VideoFileSource, prefetched
 from repcam.sinks.overlay import draw_overlay
 from repcam.sinks.report import FaultThumbnail, write_report
 from repcam.sinks.tables import session_document, write_reps_csv, write_session_json
 from repcam.sinks.video_writer import VideoWriterThread
-from repcam.sources import SourceInfo, VideoFileSource, prefetched
 
 ANNOTATED, REPS_CSV, SESSION_JSON, REPORT_HTML, LANDMARKS = (
     "annotated.mp4", "reps.csv", "session.json", "report.html", "landmarks.npz")

@@ -11,6 +11,8 @@ import math
 from dataclasses import dataclass, field
 from enum import Enum
 
+from repcam.core.kinematics import SIDES, AngleFrame, View
+from repcam.core.landmarks import Joint
 from repcam.exercises.events import (
     Event,
     FaultDetected,
@@ -21,10 +23,9 @@ from repcam.exercises.events import (
     RepStarted,
     TopReached,
 )
+from repcam.exercises.faults import SHORT_HOLD
 from repcam.exercises.spec import ExerciseSpec
-from repcam.kinematics import SIDES, AngleFrame, View
-from repcam.landmarks import Joint
-from repcam.scoreboard import Scoreboard
+from repcam.folds.scoreboard import Scoreboard
 
 NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
                 "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen")
@@ -212,7 +213,7 @@ class Workout:
                 if self._target_met():  # the last rep is back down: the set is done
                     return self._finish_set(now_ms)
             case FaultDetected(fault=fault, cue=cue):
-                if fault == "short_hold":
+                if fault == SHORT_HOLD:
                     return []  # said as the hold countdown; not nagged again after the rep
                 return self._say_every(cue, now_ms, FAULT_COOLDOWN_MS, key=fault)
             case PositionLost():

@@ -23,7 +23,7 @@ import platformdirs
 
 from repcam.errors import SessionLogError
 from repcam.exercises.events import FaultDetected, RepMetrics
-from repcam.progression import SessionRecord
+from repcam.folds.progression import SessionRecord
 
 SCHEMA_VERSION = 1
 SQLITE_HEADER = b"SQLite format 3\x00"

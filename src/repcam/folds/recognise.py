@@ -12,14 +12,14 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
-from repcam.analysis import SetAnalysis, track_camera
-from repcam.camera_view import SIDE_ON, CameraView
-from repcam.exercises import HoldAnalyser, RepAnalyser, make_analyser
+from repcam.core.camera_view import SIDE_ON, CameraView
+from repcam.core.kinematics import AngleFrame, Kinematics, Posture
+from repcam.core.track import LandmarkTrack
+from repcam.core.tracking import PersonSelector
+from repcam.exercises import Analyser, make_analyser
 from repcam.exercises.registry import EXERCISES
 from repcam.exercises.spec import ExerciseSpec
-from repcam.kinematics import AngleFrame, Kinematics, Posture
-from repcam.landmark_cache import LandmarkTrack
-from repcam.tracking import PersonSelector
+from repcam.folds.set_analysis import SetAnalysis, track_camera
 
 SURE_SCORE = 0.45
 SURE_MARGIN = 0.15
@@ -78,7 +78,7 @@ def score_on_angles(angles: list[AngleFrame], postures: Counter[Posture],
     return _candidate(spec, analyser, postures)
 
 
-def _candidate(spec: ExerciseSpec, analyser: RepAnalyser | HoldAnalyser,
+def _candidate(spec: ExerciseSpec, analyser: Analyser,
                postures: Counter[Posture]) -> Candidate:
     reps, signal = analyser.reps, analyser.signal
     seen = sum(postures.values())
@@ -86,7 +86,7 @@ def _candidate(spec: ExerciseSpec, analyser: RepAnalyser | HoldAnalyser,
     plausible = 1.0
     if reps:
         rom = statistics.median(r.rom_deg for r in reps)
-        plausible = 1.0 if signal.min_rom_deg <= rom <= signal.max_rom_deg else 0.5
+        plausible = 1.0 if signal.min_rom <= rom <= signal.max_rom else 0.5
     movement = 0.4 + 0.6 * min(len(reps), 3) / 3
     return Candidate(spec, share * movement * plausible, len(reps), share)
 

@@ -47,7 +47,7 @@ class Manifest:
 
     @classmethod
     def load(cls) -> Manifest:
-        raw = json.loads(resources.files("repcam.models").joinpath("manifest.json").read_text())
+        raw = json.loads(resources.files("repcam.io.models").joinpath("manifest.json").read_text())
         npm, pip = raw["npm"], raw["pip"]
         return cls(
             npm_detector=SourceFile(**npm["detector"]),

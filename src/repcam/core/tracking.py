@@ -12,7 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from repcam.landmarks import Landmarks
+import numpy as np
+
+from repcam.core.landmarks import Joint, Landmarks
 
 Box = tuple[float, float, float, float]
 
@@ -78,3 +80,28 @@ class PersonSelector:
 
     def _score(self, person: Landmarks) -> float:
         return self.suitability(person) * 10.0 + area(person.bbox_px) ** 0.5 / 1000.0
+
+
+_LEG = ("HIP", "KNEE", "ANKLE", "HEEL", "FOOT_INDEX")
+_LEFT_LEG = [Joint[f"LEFT_{n}"] for n in _LEG]
+_RIGHT_LEG = [Joint[f"RIGHT_{n}"] for n in _LEG]
+
+
+def keep_legs_consistent(person: Landmarks, previous: Landmarks | None) -> Landmarks:
+    """Undo a left/right leg swap by the model (common in side views) using the last frame.
+
+    If each leg now sits where the other leg was a frame ago, the labels were swapped.
+    """
+    if previous is None:
+        return person
+    now, before = person.image_px[:, :2], previous.image_px[:, :2]
+    tips = [1, 2]  # knee and ankle: the hips are too close together to tell
+    left_now, right_now = now[_LEFT_LEG][tips], now[_RIGHT_LEG][tips]
+    left_before, right_before = before[_LEFT_LEG][tips], before[_RIGHT_LEG][tips]
+    same = np.linalg.norm(left_now - left_before) + np.linalg.norm(right_now - right_before)
+    swapped = np.linalg.norm(left_now - right_before) + np.linalg.norm(right_now - left_before)
+    if not swapped < 0.5 * same:
+        return person
+    order = np.arange(len(now))
+    order[_LEFT_LEG], order[_RIGHT_LEG] = _RIGHT_LEG, _LEFT_LEG
+    return Landmarks(person.image_px[order], person.visibility[order], person.world_m[order])

@@ -18,9 +18,10 @@ from enum import Enum
 
 import numpy as np
 
-from repcam.camera_view import SIDE_ON, CameraView
-from repcam.filters import OneEuroFilter, SignalFilter
-from repcam.landmarks import Joint, Landmarks
+from repcam.core.camera_view import SIDE_ON, CameraView
+from repcam.core.filters import OneEuroFilter, SignalFilter
+from repcam.core.landmarks import Joint, Landmarks
+from repcam.core.tracking import keep_legs_consistent
 
 SIDES = ("left", "right")
 VISIBLE = 0.5  # MediaPipe visibility above which a joint counts as seen
@@ -355,31 +356,6 @@ class AngleFrame:
 
 
 FilterFactory = Callable[[], SignalFilter]
-
-_LEG = ("HIP", "KNEE", "ANKLE", "HEEL", "FOOT_INDEX")
-_LEFT_LEG = [joint_of("left", n) for n in _LEG]
-_RIGHT_LEG = [joint_of("right", n) for n in _LEG]
-
-
-def keep_legs_consistent(person: Landmarks, previous: Landmarks | None) -> Landmarks:
-    """Undo a left/right leg swap by the model (common in side views) using the last frame.
-
-    If each leg now sits where the other leg was a frame ago, the labels were swapped.
-    """
-    if previous is None:
-        return person
-    now, before = person.image_px[:, :2], previous.image_px[:, :2]
-    tips = [1, 2]  # knee and ankle: the hips are too close together to tell
-    left_now, right_now = now[_LEFT_LEG][tips], now[_RIGHT_LEG][tips]
-    left_before, right_before = before[_LEFT_LEG][tips], before[_RIGHT_LEG][tips]
-    same = np.linalg.norm(left_now - left_before) + np.linalg.norm(right_now - right_before)
-    swapped = np.linalg.norm(left_now - right_before) + np.linalg.norm(right_now - left_before)
-    if not swapped < 0.5 * same:
-        return person
-    order = np.arange(len(now))
-    order[_LEFT_LEG], order[_RIGHT_LEG] = _RIGHT_LEG, _LEFT_LEG
-    return Landmarks(person.image_px[order], person.visibility[order], person.world_m[order])
-
 
 @dataclass
 class Kinematics:

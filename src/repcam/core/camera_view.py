@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from repcam.landmarks import Joint, Landmarks
+from repcam.core.landmarks import Joint, Landmarks
 
 FOCAL_PER_LONG_SIDE = 0.8
 SIDES = ("LEFT", "RIGHT")

@@ -1,0 +1,1 @@
+"""The edges: frame sources, the pose model, landmark caches, files and the session store."""
