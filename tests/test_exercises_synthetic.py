@@ -337,3 +337,37 @@ def test_a_camera_not_square_to_the_feet_still_counts_and_invents_no_fault(exerc
     result = run(synthesize(exercise, [RepPlan()] * 3, camera=Camera(yaw_deg=yaw), fps=FPS))
     assert result.count == 3
     assert result.form_faults() == []
+
+
+# Each fault just below and just above its threshold, in the synthetic fault's own size
+# (degrees of the fault angle, metres, or lowering time over lifting time). The bounds
+# bracket the spec's threshold by 2-5: what the rule says, read through the body's geometry.
+NEAR_THRESHOLD = [
+    ("bridge", "arching", 10.0, 15.0, None),  # hip line over 190; the bridge tops out at 178
+    ("single-leg-bridge", "hips_dropping", 8.0, 15.0, None),  # 10 under the two-foot bridge
+    ("ball-curl-2", "hips_dropping", 12.0, 18.0, None),  # the hip line falls over 15
+    ("hamstring-curl", "leaning_forward", 12.0, 18.0, None),  # trunk lean over 15
+    ("hamstring-curl", "knee_forward", 17.0, 23.0, None),  # thigh over 20 from vertical
+    ("prone-curl", "back_arching", 9.0, 15.0, None),  # the trunk rises over 12
+    ("ball-squeeze", "trunk_sway", 7.0, 13.0, None),  # the trunk moves over 10
+    ("nordic", "hip_bend", 17.0, 24.0, None),  # hip line under 160
+    ("seated-band-curl", "fast_return", 0.9, 0.6, None),  # lowering under 0.75 of the lift
+    ("prone-band-curl", "leg_dropped", 0.85, 0.55, None),  # under 0.7 of the lift
+    ("bridge", "knee_width", 0.06, 0.12, FRONT),  # knees over 2 hip widths apart
+    ("single-leg-bridge", "pelvis_tilt", 7.0, 14.0, FRONT),  # pelvis tilts over 10
+    ("ball-curl", "ball_rolling", 0.05, 0.11, FRONT),  # feet 0.4 hip widths sideways
+]
+
+
+@pytest.mark.parametrize(("exercise", "fault", "below", "above", "camera"), NEAR_THRESHOLD,
+                         ids=[f"{e}-{f}" for e, f, *_ in NEAR_THRESHOLD])
+def test_a_fault_just_below_its_threshold_is_silent_and_just_above_is_flagged(
+        exercise, fault, below, above, camera):
+    def faults_at(size: float) -> list[str]:
+        reps = [RepPlan(), RepPlan(fault=fault, fault_size=size), RepPlan()]
+        result = run(synthesize(exercise, reps, fps=FPS, camera=camera))
+        assert result.count == 3
+        return [f.fault for f in result.form_faults()]
+
+    assert faults_at(below) == []
+    assert faults_at(above) == [fault]

@@ -66,6 +66,10 @@ class _Rep:
     seen: list[float] = field(default_factory=list)  # the working joints' visibility, per frame
     refused: str = ""  # the exercise's position missing at the start (sticky) or the top
     refused_at_start: bool = False
+    # Lifting and lowering are timed between the same levels, the start threshold and the
+    # top band: lowering ends at the threshold, so lifting starts there (timed from the
+    # still start, an equal-paced lowering would read a quarter faster than its lift).
+    rise_from_ms: float = math.nan
     left_top_ms: float = math.nan
     valley: tuple[float, float] | None = None  # lowering: the lowest (progress, time) so far
 
@@ -128,6 +132,7 @@ class RepAnalyser(AnalyserState):
         # Since the last still frame: a rep's highest begins there (a single-leg bridge's
         # hips rise on both feet before the leg lifts and the rep begins).
         self._highest_since_rest: dict[str, float] = {}
+        self._at_start_ms = 0.0  # the last frame at the start threshold: lifting begins
         self._back_since_ms: float | None = None
         self._rest_progress = math.inf
         self._rep: _Rep | None = None
@@ -310,6 +315,7 @@ class RepAnalyser(AnalyserState):
                 self._rest_signals = dict(frame.signals)
             if p <= th.at_start:
                 self._track_start(frame)
+                self._at_start_ms = t
             elif p > th.leave_start:
                 return self._begin(frame, value)
             return []
@@ -347,7 +353,7 @@ class RepAnalyser(AnalyserState):
         if lowered and bottom < th.leave_start and p > th.leave_start and \
                 p > bottom + (th.leave_start - th.at_start):
             events = self._complete(bottom_ms)
-            self._highest_since_rest = dict(frame.signals)
+            self._highest_since_rest, self._at_start_ms = dict(frame.signals), bottom_ms
             return [*events, *self._begin(frame, value)]
         if p >= th.enter_top:
             self.phase = Phase.TOP
@@ -388,6 +394,7 @@ class RepAnalyser(AnalyserState):
                          self._rest_signals or dict(frame.signals), samples,
                          [samples[0], (frame.timestamp_ms, self._raw_value(frame))])
         self._rep.highest_signals = dict(self._highest_since_rest)
+        self._rep.rise_from_ms = max(self._at_start_ms, self._last_bottom_ms)
         self._rep.refused = self._refused(frame, "start")
         self._rep.refused_at_start = bool(self._rep.refused)
         self.phase = Phase.OUT
@@ -467,7 +474,7 @@ class RepAnalyser(AnalyserState):
             index=rep.index, side=rep.side, start_ms=rep.start_ms, end_ms=end_ms,
             signal=self.signal.angle, start_deg=rep.start_deg, peak_deg=peak,
             hold_ms=hold_ms, hold_target_ms=self.spec.hold_ms,
-            lift_ms=first_top - rep.start_ms, lower_ms=end_ms - last_top,
+            lift_ms=first_top - rep.rise_from_ms, lower_ms=end_ms - last_top,
             faults=self._faults.rep_faults(), extras=extras, confidence=confidence,
         )
 

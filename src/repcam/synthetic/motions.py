@@ -65,8 +65,8 @@ class Motion:
         if self.segments is not None:
             return self.segments(plan)
         lower_s = plan.lower_s
-        if plan.fault in ("fast_return", "leg_dropped"):
-            lower_s = plan.lift_s * self.faults[plan.fault]
+        if plan.fault in ("fast_return", "leg_dropped"):  # a tempo fault: lowering / lifting
+            lower_s = plan.lift_s * size(plan, self.faults, plan.fault)
         return [(plan.lift_s, plan.depth, "smooth"), (plan.hold_s, plan.depth, "smooth"),
                 (lower_s, plan.floor, "smooth"), (plan.rest_s, plan.floor, "smooth")]
 
