@@ -50,3 +50,10 @@ def private_cache(tmp_path_factory) -> None:
 def private_session_log(tmp_path_factory) -> None:
     """No test (nor a repcam it starts) writes into the person's own session log."""
     os.environ["REPCAM_DB"] = str(tmp_path_factory.mktemp("log") / "sessions.db")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_settings(tmp_path_factory) -> None:
+    """A person's own config.toml never changes what a test sees."""
+    os.environ["XDG_CONFIG_HOME"] = str(tmp_path_factory.mktemp("config"))
+    os.environ.pop("REPCAM_CONFIG", None)

@@ -164,9 +164,11 @@ def test_short_holds_are_a_fault_on_the_rep_not_a_missing_rep():
 def test_a_fatigued_set_still_counts_and_shows_the_slowdown(exercise):
     result = run(synthesize(exercise, fatigued([RepPlan()] * 6, 1.0), fps=FPS))
     assert result.count == 6
-    # Lifting is timed to the top band (7 deg below the peak), so it grows less than the
-    # scripted 1.4x; it must still grow.
-    assert result.reps[-1].lift_ms > 1.1 * result.reps[0].lift_ms
+    # Lifting is timed from the timing level to the top band (7 deg below the peak), so it
+    # grows less than the scripted 1.4x; it must still grow (two reps a side: a frame is 67
+    # ms of a 750 ms bridge lift).
+    first, last = (sum(r.lift_ms for r in pair) for pair in (result.reps[:2], result.reps[-2:]))
+    assert last > 1.1 * first
     assert result.reps[-1].rom_deg < result.reps[0].rom_deg
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import os
 import sys
 import time
 from collections import deque
@@ -27,13 +26,13 @@ from repcam.exercises.spec import ExerciseSpec, Phase
 from repcam.folds.coaching import FrameCheck, Stage, Utterance, Workout
 from repcam.folds.exercise_session import ExerciseSession
 from repcam.io.session_store import SessionLog
+from repcam.io.settings import environment
 from repcam.io.sources import Frame, LiveSource, open_source
 from repcam.sinks.overlay import Hud, draw_overlay
 from repcam.sinks.video_writer import VideoWriterThread
 from repcam.sinks.voice import Voice
 
 WINDOW = "repcam"
-RECONNECT_FOR_S = float(os.environ.get("REPCAM_RECONNECT_S", "15"))  # a dropped camera
 # While setting up, look for a second person, to say "two people"; while counting, only for
 # those expected (each person looked for costs ~40 ms a frame on 2 cores).
 SETUP_PEOPLE = 2
@@ -110,7 +109,7 @@ class Display:
 
 
 def has_display() -> bool:
-    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return environment().display
 
 
 def brightness(image: np.ndarray) -> float:
@@ -250,7 +249,7 @@ class LiveCoach:
 
     def _reconnect(self) -> LiveSource | None:
         self.voice.say([Utterance("I lost the camera. Trying to reconnect.", urgent=True)])
-        deadline = time.monotonic() + RECONNECT_FOR_S
+        deadline = time.monotonic() + environment().reconnect_s  # a dropped camera
         while time.monotonic() < deadline:
             try:
                 return LiveSource(self.options.camera, list_cameras=False)

@@ -11,6 +11,8 @@ from repcam import __version__
 from repcam.cli import analyse_cmd, live_cmd, log_cmd, models_cmd, pose_cmd, render_cmd
 from repcam.cli.console import INTERRUPTED_EXIT, console, err_console, report_problem
 from repcam.cli.signals import stop_signals_raise
+from repcam.io.native_logs import quiet_opencv_logs
+from repcam.io.settings import environment
 
 app = typer.Typer(
     name="repcam",
@@ -55,6 +57,8 @@ def run(args: list[str]) -> int:
     with one sentence for anything but success (never a traceback on screen)."""
     with stop_signals_raise():
         try:
+            environment()  # a malformed REPCAM_* variable is said before anything runs
+            quiet_opencv_logs()
             code = app(args=args, prog_name="repcam", standalone_mode=False)
         except BaseException as problem:  # sorted into sentences there
             return report_problem(problem)

@@ -6,13 +6,14 @@ import contextlib
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from repcam.cli.console import console, err_console, provision_model
 from repcam.cli.options import (
+    ConfigOption,
     DbOption,
     ModelOption,
     ProfileOption,
@@ -26,6 +27,9 @@ from repcam.exercises.registry import EXERCISES
 from repcam.exercises.spec import ExerciseSpec, unit_of
 from repcam.io.models.catalog import DEFAULT_VARIANT
 from repcam.words import plural
+
+if TYPE_CHECKING:
+    from repcam.io.settings import Config
 
 AUTO = "auto"
 MIN_DETECTION_TO_RECOGNISE = 0.2  # a person in fewer frames: a blank wall, a false detection
@@ -60,9 +64,13 @@ def analyse(
     band: Annotated[str | None, typer.Option(help="The band colour used, if any.")] = None,
     profile: ProfileOption = "me",
     db: DbOption = None,
+    config: ConfigOption = None,
 ) -> None:
     """Count reps, time holds and list form faults in recorded videos."""
     from repcam.errors import RepcamError
+    from repcam.io.settings import load_config
+
+    settings = load_config(config)
 
     if stage is not None and exercise.strip().lower() != "ball-curl":
         raise InputError("--stage is for the ball curl (-e ball-curl --stage 1, 2 or 3).")
@@ -77,7 +85,7 @@ def analyse(
         target = out / video.stem if out is not None and one_folder_each else out
         try:
             recorded = analyse_one(video, spec, side.value if side else None, reps, model_path,
-                                   target, as_json)
+                                   target, as_json, settings)
             if log:
                 log_recording(recorded.document, db, profile, band)
         except RepcamError as error:
@@ -119,9 +127,10 @@ def log_recording(document: dict, db: Path | None, profile: str, band: str | Non
 
 
 def analyse_one(video: Path, spec: ExerciseSpec | None, side: str | None, reps: int | None,
-                model_path: Path, out: Path | None, as_json: bool):
-    """One video; `spec` None means recognise the exercise first. Returns the analysis, or
-    raises (after saving what it can) when the video cannot be trusted."""
+                model_path: Path, out: Path | None, as_json: bool, settings: Config):
+    """One video; `spec` None means recognise the exercise first; `settings` may set its
+    hold target and reps. Returns the analysis, or raises (after saving what it can) when
+    the video cannot be trusted."""
     from repcam.apps.recorded import analyse_recording
     from repcam.errors import NoPersonError, UnreliableVideoError
     from repcam.io.sources import VideoFileSource
@@ -129,6 +138,7 @@ def analyse_one(video: Path, spec: ExerciseSpec | None, side: str | None, reps: 
     info = VideoFileSource(video).info  # an unreadable file fails here, before any work
     if spec is None:
         spec = recognise_or_ask(video, model_path, info.frame_count)
+    spec, reps = settings.spec(spec), reps or settings.reps(spec)
     with pose_progress(video, info.frame_count, info.fps, quiet=as_json) as on_progress:
         recorded = analyse_recording(video, spec, model_path, out_dir=out, side=side,
                                      target_reps=reps, on_progress=on_progress)

@@ -19,6 +19,7 @@ from rich.progress import (
 )
 
 from repcam.errors import Interrupted, RepcamError, os_error_sentence
+from repcam.io.settings import environment
 
 UNEXPECTED_EXIT = 70
 INTERRUPTED_EXIT = 130
@@ -95,7 +96,7 @@ def _unexpected(problem: BaseException) -> int:
     """A bug: one sentence on screen, the traceback in a log file (or on screen with
     REPCAM_DEBUG=1)."""
     details = "".join(traceback.format_exception(problem))
-    if os.environ.get("REPCAM_DEBUG"):
+    if environment().debug:
         err_console.print(details, highlight=False, markup=False)
     where = _save_details(details)
     saved = f"the details are in {where}" if where else "the details could not be saved"

@@ -11,6 +11,7 @@ import typer
 
 from repcam.cli.console import console, err_console, provision_model
 from repcam.cli.options import (
+    ConfigOption,
     DbOption,
     LiveSide,
     ModelOption,
@@ -30,11 +31,13 @@ Reps = Annotated[int | None, typer.Option(min=1, max=100, help="Reps per set (de
 Sets = Annotated[int | None, typer.Option(min=1, max=10, help="Sets (default: from your "
                                           "progress).")]
 Hold = Annotated[float | None, typer.Option(min=0, max=120, help="Hold at the top, seconds "
-                                            "(default: the programme's).")]
+                                            "(default: the settings file's, or the "
+                                            "programme's).")]
 Side = Annotated[LiveSide | None, typer.Option(case_sensitive=False, help="The leg that works "
                                                "(default: whichever does).")]
-Rest = Annotated[float, typer.Option("--rest", min=0, max=900, help="Rest between sets, "
-                                     "seconds.")]
+Rest = Annotated[float | None, typer.Option("--rest", min=0, max=900, help="Rest between "
+                                            "sets, seconds (default: 60, or the settings "
+                                            "file's).")]
 NoVoice = Annotated[bool, typer.Option("--no-voice", help="Do not speak the cues.")]
 Headless = Annotated[bool, typer.Option(help="No window (e.g. to record with --record).")]
 Record = Annotated[Path | None, typer.Option(help="Save the overlay video to this .mp4.")]
@@ -55,13 +58,14 @@ def register(app: typer.Typer) -> None:
 def live(exercise: Annotated[str, typer.Option("--exercise", "-e", help=", ".join(EXERCISES),
                                                 show_default=False)],
          camera: Camera = "0", reps: Reps = None, sets: Sets = None, hold: Hold = None,
-         side: Side = None, rest: Rest = 60.0, model: ModelOption = DEFAULT_VARIANT,
+         side: Side = None, rest: Rest = None, model: ModelOption = DEFAULT_VARIANT,
          no_voice: NoVoice = False, headless: Headless = False, record: Record = None,
          mirror: Mirror = False, band: Band = None, voice_log: VoiceLog = None,
-         profile: ProfileOption = "me", db: DbOption = None) -> None:
+         profile: ProfileOption = "me", db: DbOption = None,
+         config: ConfigOption = None) -> None:
     """Live coaching in front of a camera: counts, holds and corrections, spoken."""
     coach(exercise, camera, reps, sets, hold, side, rest, model, no_voice, headless, record,
-          mirror, band, voice_log, profile, db)
+          mirror, band, voice_log, profile, db, config)
 
 
 def _exercise_command(name: str):
@@ -79,16 +83,21 @@ def _exercise_command(name: str):
 
 
 def coach(exercise: str, camera: str, reps: int | None, sets: int | None, hold: float | None,
-          side: LiveSide | None, rest: float, model: str, no_voice: bool, headless: bool,
-          record: Path | None, mirror: bool, band: str | None, voice_log: Path | None,
-          profile: str, db: Path | None) -> None:
+          side: LiveSide | None, rest: float | None, model: str, no_voice: bool,
+          headless: bool, record: Path | None, mirror: bool, band: str | None,
+          voice_log: Path | None, profile: str, db: Path | None, config: Path | None) -> None:
     from repcam.apps.live import LiveCoach, LiveOptions, has_display
     from repcam.cli.log_cmd import next_dose
     from repcam.errors import CameraError, InputError
     from repcam.io.session_store import SessionLog
+    from repcam.io.settings import load_config
     from repcam.sinks.voice import Voice, best_engine
 
-    spec = exercise_named(exercise)
+    settings = load_config(config)
+    spec = settings.spec(exercise_named(exercise))
+    reps = reps or settings.reps(spec)
+    rest = settings.rest_s if rest is None else rest
+    no_voice = no_voice or not settings.voice
     if not camera.strip():
         raise InputError("--camera is empty: give a camera number (0, 1...), a stream URL or "
                          "a video file.")

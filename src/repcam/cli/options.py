@@ -11,6 +11,9 @@ import typer
 
 from repcam.errors import InputError, output_error
 
+ConfigOption = Annotated[Path | None, typer.Option(
+    "--config", metavar="FILE", help="A settings file (TOML) overriding holds, reps and rests "
+    "(default: config.toml in your user config folder, or $REPCAM_CONFIG).")]
 DbOption = Annotated[Path | None, typer.Option(
     "--db", help="The session log file (default: in your user data folder; or $REPCAM_DB).")]
 def _profile_name(name: str) -> str:

@@ -66,10 +66,7 @@ class _Rep:
     seen: list[float] = field(default_factory=list)  # the working joints' visibility, per frame
     refused: str = ""  # the exercise's position missing at the start (sticky) or the top
     refused_at_start: bool = False
-    # Lifting and lowering are timed between the same levels, the start threshold and the
-    # top band: lowering ends at the threshold, so lifting starts there (timed from the
-    # still start, an equal-paced lowering would read a quarter faster than its lift).
-    rise_from_ms: float = math.nan
+    rise_from_ms: float = math.nan  # the last moment at the timing level before lifting
     left_top_ms: float = math.nan
     valley: tuple[float, float] | None = None  # lowering: the lowest (progress, time) so far
 
@@ -132,7 +129,7 @@ class RepAnalyser(AnalyserState):
         # Since the last still frame: a rep's highest begins there (a single-leg bridge's
         # hips rise on both feet before the leg lifts and the rep begins).
         self._highest_since_rest: dict[str, float] = {}
-        self._at_start_ms = 0.0  # the last frame at the start threshold: lifting begins
+        self._at_level_ms = 0.0  # the last frame at the timing level: lifting begins
         self._back_since_ms: float | None = None
         self._rest_progress = math.inf
         self._rep: _Rep | None = None
@@ -313,9 +310,10 @@ class RepAnalyser(AnalyserState):
                 # (hips may sag before the knee has visibly moved).
                 self._rest_progress = min(p, self._rest_progress)
                 self._rest_signals = dict(frame.signals)
+            if value <= self._timing_level():
+                self._at_level_ms = t
             if p <= th.at_start:
                 self._track_start(frame)
-                self._at_start_ms = t
             elif p > th.leave_start:
                 return self._begin(frame, value)
             return []
@@ -353,7 +351,7 @@ class RepAnalyser(AnalyserState):
         if lowered and bottom < th.leave_start and p > th.leave_start and \
                 p > bottom + (th.leave_start - th.at_start):
             events = self._complete(bottom_ms)
-            self._highest_since_rest, self._at_start_ms = dict(frame.signals), bottom_ms
+            self._highest_since_rest, self._at_level_ms = dict(frame.signals), bottom_ms
             return [*events, *self._begin(frame, value)]
         if p >= th.enter_top:
             self.phase = Phase.TOP
@@ -394,7 +392,7 @@ class RepAnalyser(AnalyserState):
                          self._rest_signals or dict(frame.signals), samples,
                          [samples[0], (frame.timestamp_ms, self._raw_value(frame))])
         self._rep.highest_signals = dict(self._highest_since_rest)
-        self._rep.rise_from_ms = max(self._at_start_ms, self._last_bottom_ms)
+        self._rep.rise_from_ms = max(self._at_level_ms, self._last_bottom_ms)
         self._rep.refused = self._refused(frame, "start")
         self._rep.refused_at_start = bool(self._rep.refused)
         self.phase = Phase.OUT
@@ -455,6 +453,23 @@ class RepAnalyser(AnalyserState):
             self.reps[-1] = metrics
         return [*late, RepCompleted(t, metrics)]
 
+    def _timing_level(self) -> float:
+        """Lifting and lowering are timed between the same two levels, this one and the top
+        band, in every rep alike (timed from the still start, an equal-paced lowering read
+        a quarter faster than its lift; timed from a threshold on the learned range, the
+        first rep, whose range is not learned yet, read slower than the rest)."""
+        start = self._start_deg.get(self._side, math.nan)
+        return start + self._t.at_start * self.signal.typical_rom
+
+    def _tempo(self, rep: _Rep, times: list[float], values: list[float], first_top: float,
+               last_top: float, end_ms: float) -> tuple[float, float]:
+        level = self._timing_level()
+        rise_from = max((t for t, v in zip(times, values, strict=True)
+                         if t < first_top and v <= level), default=-math.inf)
+        lowered = next((t for t, v in zip(times, values, strict=True)
+                        if t > last_top and v <= level), end_ms)
+        return first_top - max(rise_from, rep.rise_from_ms), lowered - last_top
+
     def _measure(self, rep: _Rep, end_ms: float) -> RepMetrics:
         """Hold and tempo from the rep's own samples, against its (robust) peak."""
         times = [t for t, _ in rep.samples]
@@ -467,6 +482,7 @@ class RepAnalyser(AnalyserState):
         hold_ms = sum(t1 - t0 for (t0, t1), inside in zip(itertools.pairwise(times), in_top,
                                                             strict=False)
                       if inside and t1 <= last_top)
+        lift_ms, lower_ms = self._tempo(rep, times, values, first_top, last_top, end_ms)
         extras = self.spec.extras(rep.raw_samples) if self.spec.extras else {}
         confidence = rep_confidence(statistics.median(rep.seen) if rep.seen else 0.0,
                                     self._camera, values, peak - rep.start_deg)
@@ -474,7 +490,7 @@ class RepAnalyser(AnalyserState):
             index=rep.index, side=rep.side, start_ms=rep.start_ms, end_ms=end_ms,
             signal=self.signal.angle, start_deg=rep.start_deg, peak_deg=peak,
             hold_ms=hold_ms, hold_target_ms=self.spec.hold_ms,
-            lift_ms=first_top - rep.rise_from_ms, lower_ms=end_ms - last_top,
+            lift_ms=lift_ms, lower_ms=lower_ms,
             faults=self._faults.rep_faults(), extras=extras, confidence=confidence,
         )
 

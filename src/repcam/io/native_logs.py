@@ -9,6 +9,8 @@ import sys
 import threading
 from collections.abc import Iterator
 
+from repcam.io.settings import environment
+
 
 class _QuietStderr:
     """fd 2 pointed at /dev/null while anyone is inside; threads share one redirection (a
@@ -48,7 +50,7 @@ def quiet_native_logs() -> Iterator[None]:
     It writes straight to file descriptor 2, so we point fd 2 at /dev/null around the calls
     that talk (create, detect, close). Set REPCAM_DEBUG=1 to see it.
     """
-    if os.environ.get("REPCAM_DEBUG"):
+    if environment().debug:
         yield
         return
     _QUIET.enter()
@@ -56,3 +58,12 @@ def quiet_native_logs() -> Iterator[None]:
         yield
     finally:
         _QUIET.leave()
+
+
+def quiet_opencv_logs() -> None:
+    """OpenCV and its FFmpeg print warnings straight to the terminal (probing camera indexes,
+    a stream that ends); a person gets repcam's own sentence instead. Called by the command
+    before OpenCV loads (it reads these once); REPCAM_DEBUG=1 keeps them."""
+    if not environment().debug:
+        os.environ.setdefault("OPENCV_LOG_LEVEL", "SILENT")
+        os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")  # AV_LOG_QUIET

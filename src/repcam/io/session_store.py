@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import shutil
 import sqlite3
 import stat
@@ -24,6 +23,7 @@ import platformdirs
 from repcam.errors import SessionLogError
 from repcam.exercises.events import FaultDetected, RepMetrics
 from repcam.folds.progression import SessionRecord
+from repcam.io.settings import environment
 
 SCHEMA_VERSION = 1
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -94,9 +94,9 @@ MIGRATIONS: tuple[str, ...] = (
 
 
 def default_db_path() -> Path:
-    override = os.environ.get("REPCAM_DB")
+    override = environment().db
     if override:
-        return Path(override)
+        return override
     return Path(platformdirs.user_data_dir("repcam")) / "sessions.db"
 
 

