@@ -310,7 +310,7 @@ class RepAnalyser(AnalyserState):
                 # (hips may sag before the knee has visibly moved).
                 self._rest_progress = min(p, self._rest_progress)
                 self._rest_signals = dict(frame.signals)
-            if value <= self._timing_level():
+            if value <= self._timing_level(self._start_deg[self._side]):
                 self._at_level_ms = t
             if p <= th.at_start:
                 self._track_start(frame)
@@ -386,7 +386,7 @@ class RepAnalyser(AnalyserState):
     def _begin(self, frame: AngleFrame, value: float) -> list[Event]:
         index = len(self.reps) + 1
         start_deg = self._start_deg[self._side]
-        # The rep's samples begin at rest, so tempo is timed from the start of the movement.
+        # The rep's samples begin at rest (its start and hold are measured from there).
         samples = [(self._last_bottom_ms, start_deg), (frame.timestamp_ms, value)]
         self._rep = _Rep(index, self._side, self._last_bottom_ms, start_deg,
                          self._rest_signals or dict(frame.signals), samples,
@@ -453,17 +453,16 @@ class RepAnalyser(AnalyserState):
             self.reps[-1] = metrics
         return [*late, RepCompleted(t, metrics)]
 
-    def _timing_level(self) -> float:
+    def _timing_level(self, start_deg: float) -> float:
         """Lifting and lowering are timed between the same two levels, this one and the top
         band, in every rep alike (timed from the still start, an equal-paced lowering read
         a quarter faster than its lift; timed from a threshold on the learned range, the
         first rep, whose range is not learned yet, read slower than the rest)."""
-        start = self._start_deg.get(self._side, math.nan)
-        return start + self._t.at_start * self.signal.typical_rom
+        return start_deg + self._t.at_start * self.signal.typical_rom
 
     def _tempo(self, rep: _Rep, times: list[float], values: list[float], first_top: float,
                last_top: float, end_ms: float) -> tuple[float, float]:
-        level = self._timing_level()
+        level = self._timing_level(rep.start_deg)
         rise_from = max((t for t, v in zip(times, values, strict=True)
                          if t < first_top and v <= level), default=-math.inf)
         lowered = next((t for t, v in zip(times, values, strict=True)

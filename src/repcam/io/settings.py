@@ -92,7 +92,6 @@ class Config:
     rest_s: float = 60.0
     voice: bool = True
     exercises: Mapping[str, ExerciseSettings] = field(default_factory=dict)
-    source: Path | None = None  # the file they came from
 
     def spec(self, spec: ExerciseSpec) -> ExerciseSpec:
         """The exercise with this file's hold target, if it sets one."""
@@ -142,7 +141,7 @@ def _parse(document: Mapping[str, object], where: Path) -> Config:
     for name, table in tables.items():
         what = f"{where}: [exercises.{name}]"
         exercises[name] = ExerciseSettings(**_values(_table(table, what), _EXERCISE_KEYS, what))
-    return Config(**live, exercises=exercises, source=where)
+    return Config(**live, exercises=exercises)
 
 
 def _table(value: object, what: str) -> Mapping[str, object]:
@@ -164,11 +163,16 @@ def _values(table: Mapping[str, object], keys: Mapping[str, tuple[type, float | 
     out: dict[str, object] = {}
     for key, value in table.items():
         kind, lowest = keys[key]
-        numeric = kind in (int, float) and isinstance(value, int | float) \
-            and not isinstance(value, bool) and (kind is float or isinstance(value, int))
-        if not (numeric or (kind is bool and isinstance(value, bool))):
+        if not _is(kind, value):
             raise InputError(f"{what}: {key} must be {kind.__name__}, not {value!r}.")
         if lowest is not None and value < lowest:
             raise InputError(f"{what}: {key} must be at least {lowest:g}, not {value!r}.")
         out[key] = kind(value)
     return out
+
+
+def _is(kind: type, value: object) -> bool:
+    """TOML's types as the settings need them: a bool is no number, an int is a float."""
+    if isinstance(value, bool) or kind is bool:
+        return kind is bool and isinstance(value, bool)
+    return isinstance(value, int) or (kind is float and isinstance(value, float))
