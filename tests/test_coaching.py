@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from repcam.core.kinematics import AngleFrame, View
+from repcam.core.kinematics import AngleFrame, Side, View
 from repcam.core.landmarks import NUM_JOINTS, Joint, Landmarks
 from repcam.exercises import get_exercise
 from repcam.exercises.events import (
@@ -14,6 +14,7 @@ from repcam.exercises.events import (
     RepCompleted,
     RepMetrics,
     RepStarted,
+    Tally,
     TopReached,
 )
 from repcam.folds.coaching import FrameCheck, Stage, Workout, view_problem
@@ -73,7 +74,7 @@ def test_count_hold_countdown_and_a_fault_said_once():
     workout = Workout(BRIDGE, reps=2, sets=1, rest_s=30)
     t = counting(workout)
     said = texts(workout.update(t + 100, check(), True, [RepStarted(t, 1, "left"),
-                                                        TopReached(t, 1, "left")]))
+                                                        TopReached(t, 1, "left", Tally(left=1))]))
     assert said == ["one", "hold"]
     heard = []
     for held in range(0, 3001, 100):
@@ -90,7 +91,7 @@ def test_count_hold_countdown_and_a_fault_said_once():
 def test_sets_rest_and_the_summary():
     workout = Workout(BRIDGE, reps=1, sets=2, rest_s=20)
     t = counting(workout)
-    workout.update(t, check(), True, [TopReached(t, 1, "left")])
+    workout.update(t, check(), True, [TopReached(t, 1, "left", Tally(left=1))])
     said = texts(workout.update(t + 5000, check(), True, [RepCompleted(t + 5000, metrics(1))]))
     assert said == ["Set 1 complete. Rest for 20 seconds."]
     assert workout.stage is Stage.REST
@@ -102,7 +103,7 @@ def test_sets_rest_and_the_summary():
     while workout.stage is not Stage.COUNTING:
         t += 100
         workout.update(t, check(), True, [])
-    workout.update(t, check(), True, [TopReached(t, 2, "left")])
+    workout.update(t, check(), True, [TopReached(t, 2, "left", Tally(left=1))])
     final = texts(workout.update(t + 4000, check(), True, [RepCompleted(t + 4000, metrics(2))]))
     assert workout.stage is Stage.DONE
     assert final == ["Set complete. Set 1: 1 rep. Set 2: 1 rep. Well done."]
@@ -112,8 +113,8 @@ def test_a_rep_started_during_the_countdown_is_counted():
     workout = Workout(BRIDGE, reps=5, sets=1, rest_s=30)
     workout.start(0.0)
     workout.update(0.0, check(), True, [])
-    said = texts(workout.update(800.0, check(), True, [RepStarted(700.0, 1, "left"),
-                                                        TopReached(800.0, 1, "left")]))
+    events = [RepStarted(700.0, 1, "left"), TopReached(800.0, 1, "left", Tally(left=1))]
+    said = texts(workout.update(800.0, check(), True, events))
     assert workout.stage is Stage.COUNTING and workout.count == 1
     assert said == ["one", "hold"]
 
@@ -122,10 +123,11 @@ def test_a_one_leg_set_ends_when_each_leg_has_its_reps():
     workout = Workout(get_exercise("single-leg-bridge"), reps=2, sets=1, rest_s=30)
     t = counting(workout)
     assert workout.board.target_reps == 4  # two a side
-    heard = []
-    for i, side in enumerate(["left", "left", "left", "right", "right"], start=1):
+    heard, tally = [], Tally()
+    for i, side in enumerate([Side.LEFT, Side.LEFT, Side.LEFT, Side.RIGHT, Side.RIGHT], start=1):
         t += 5000
-        heard += texts(workout.update(t, check(), True, [TopReached(t, i, side)]))
+        tally = tally.add(side)
+        heard += texts(workout.update(t, check(), True, [TopReached(t, i, side, tally)]))
         heard += texts(workout.update(t + 4000, check(), True,
                                       [RepCompleted(t + 4000, metrics(i))]))
         if i < 5:
@@ -142,6 +144,6 @@ def test_a_one_leg_set_of_one_side_ends_at_that_sides_reps():
     t = counting(workout)
     for i in (1, 2):
         t += 5000
-        workout.update(t, check(), True, [TopReached(t, i, "right")])
+        workout.update(t, check(), True, [TopReached(t, i, "right", Tally(right=i))])
         workout.update(t + 4000, check(), True, [RepCompleted(t + 4000, metrics(i))])
     assert workout.stage is Stage.DONE

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from repcam.core.kinematics import View
-from repcam.exercises import EXERCISES, get_exercise
+from repcam.exercises import EXERCISES, Tally, get_exercise
 from repcam.synthetic import MOTIONS, Camera, Disturbance, RepPlan, fatigued, synthesize
 
 from synthetic_helpers import run, true_holds_ms
@@ -203,13 +203,13 @@ def test_single_leg_bridge_counts_per_side():
     result = run(synthesize("single-leg-bridge", reps))
     assert result.count == 3
     assert [r.side for r in result.reps] == ["left", "right", "left"]
-    assert result.session.analyser.counts_by_side == {"left": 2, "right": 1}
+    assert result.session.analyser.tally == Tally(left=2, right=1)
 
 
 def test_single_leg_bridge_staying_up_and_alternating_legs():
     reps = [RepPlan(side=s, floor=0.5, rest_s=0.8) for s in ("left", "right", "left", "right")]
     result = run(synthesize("single-leg-bridge", reps))
-    assert result.session.analyser.counts_by_side == {"left": 2, "right": 2}
+    assert result.session.analyser.tally == Tally(left=2, right=2)
 
 
 def test_the_working_side_can_be_forced():
@@ -330,7 +330,7 @@ def test_front_view_hold_time_matches_the_truth(exercise):
 def test_single_leg_bridge_from_the_front_counts_the_lifted_side(side):
     result = run(synthesize("single-leg-bridge", [RepPlan(side=side)] * 2, camera=FRONT,
                             fps=FPS))
-    assert result.session.analyser.counts_by_side[side] == 2
+    assert result.session.analyser.tally.of(side) == 2
 
 
 @pytest.mark.parametrize("exercise", FRONT_VIEW)

@@ -19,7 +19,7 @@ import pytest
 
 from repcam.apps.live import LiveCoach, LiveOptions
 from repcam.exercises import EXERCISES, get_exercise
-from repcam.exercises.events import TopReached
+from repcam.exercises.events import Tally, TopReached
 from repcam.folds.coaching import Utterance
 from repcam.io.session_store import SessionLog
 from repcam.sinks.voice import EspeakEngine, Voice
@@ -229,7 +229,8 @@ def test_the_window_keys_pause_mute_restart_and_quit(tmp_path):
     with SessionLog(tmp_path / "log.db") as log:
         coach = LiveCoach(get_exercise("bridge"), LiveOptions(headless=True), Path("unused"),
                           voice, log)
-        coach.workout.board.apply([TopReached(0.0, i, "left") for i in range(1, 5)], 0.0)
+        tops = [TopReached(0.0, i, "left", Tally(left=i)) for i in range(1, 5)]
+        coach.workout.board.apply(tops, 0.0)
         assert coach.workout.count == 4
         assert coach.handle_key(" ", 1000.0, display) and coach.paused
         assert coach.handle_key(" ", 2000.0, display) and not coach.paused

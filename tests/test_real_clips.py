@@ -11,7 +11,7 @@ import pytest
 from repcam.core.filters import OneEuroFilter
 from repcam.core.kinematics import Kinematics
 from repcam.core.track import LandmarkTrack
-from repcam.exercises import get_exercise
+from repcam.exercises import Tally, get_exercise
 from repcam.folds.exercise_session import ExerciseSession
 from repcam.folds.recognise import recognise
 from repcam.folds.set_analysis import analyse_track
@@ -70,7 +70,7 @@ def test_no_clip_gets_worse_than_the_golden_table(row, clips_dir, model_path):
     result = analyse_track(track, get_exercise(row["exercise"]))
     label = int(row["reps"])
     assert abs(result.count - label) <= abs(int(golden["count"]) - label)
-    assert result.counts_by_side == {"left": int(golden["left"]), "right": int(golden["right"])}
+    assert result.tally == Tally(int(golden["left"]), int(golden["right"]))
     recognition = recognise(track)
     assert (recognition.best.spec.name if recognition.sure else "unsure") == golden["auto"]
 

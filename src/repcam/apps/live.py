@@ -20,6 +20,7 @@ import cv2
 import numpy as np
 
 from repcam.core.kinematics import SIDES, AngleFrame
+from repcam.core.sides import Side
 from repcam.errors import CameraError, Interrupted, SessionLogError
 from repcam.exercises.events import Event, FaultDetected, RepCompleted
 from repcam.exercises.spec import ExerciseSpec, Phase
@@ -44,7 +45,7 @@ class LiveOptions:
     reps: int = 10
     sets: int = 1
     rest_s: float = 60.0
-    side: str | None = None
+    side: Side | None = None
     headless: bool = False
     record: Path | None = None
     mirror: bool = False

@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 
 from repcam.core.kinematics import AngleFrame
+from repcam.core.sides import Side
 from repcam.core.track import LandmarkTrack
 from repcam.errors import Interrupted
 from repcam.exercises.events import Event, FaultDetected
@@ -64,7 +65,7 @@ def analyse_recording(
     model_path: Path,
     *,
     out_dir: Path | None = None,
-    side: str | None = None,
+    side: Side | None = None,
     target_reps: int | None = None,
     analysis_fps: float | None = None,
     on_progress: Progress = lambda stage, done: None,
@@ -141,7 +142,7 @@ def _landmarks(source: VideoFileSource, key: str, model_path: Path, people: int,
     return track, stopped
 
 
-def _replay(track: LandmarkTrack, spec: ExerciseSpec, side: str | None,
+def _replay(track: LandmarkTrack, spec: ExerciseSpec, side: Side | None,
             target_reps: int | None) -> _Replayed:
     analysis = SetAnalysis(spec, side=side, target_reps=target_reps,
                            camera=track_camera(track, spec))

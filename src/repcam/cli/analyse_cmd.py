@@ -17,11 +17,11 @@ from repcam.cli.options import (
     DbOption,
     ModelOption,
     ProfileOption,
-    Side,
     checked_folder,
     exercise_named,
 )
 from repcam.core.kinematics import DEGREES, UNIT_SYMBOLS
+from repcam.core.sides import Side
 from repcam.errors import InputError
 from repcam.exercises.registry import EXERCISES
 from repcam.exercises.spec import ExerciseSpec, unit_of
@@ -84,7 +84,7 @@ def analyse(
     for video in files:
         target = out / video.stem if out is not None and one_folder_each else out
         try:
-            recorded = analyse_one(video, spec, side.value if side else None, reps, model_path,
+            recorded = analyse_one(video, spec, side, reps, model_path,
                                    target, as_json, settings)
             if log:
                 log_recording(recorded.document, db, profile, band)
@@ -126,7 +126,7 @@ def log_recording(document: dict, db: Path | None, profile: str, band: str | Non
                       "Already in the session log.", highlight=False)
 
 
-def analyse_one(video: Path, spec: ExerciseSpec | None, side: str | None, reps: int | None,
+def analyse_one(video: Path, spec: ExerciseSpec | None, side: Side | None, reps: int | None,
                 model_path: Path, out: Path | None, as_json: bool, settings: Config):
     """One video; `spec` None means recognise the exercise first; `settings` may set its
     hold target and reps. Returns the analysis, or raises (after saving what it can) when
@@ -237,7 +237,7 @@ def print_result(result, spec) -> None:
         console.print(table)
     else:
         console.print("No rep was counted.", highlight=False)
-    sides = ", ".join(f"{s} {n}" for s, n in result.counts_by_side.items() if n)
+    sides = result.tally.describe()
     partial = result.half_reps
     console.print(
         f"[bold]{plural(result.count, 'rep')}[/] ({sides or 'none'})"

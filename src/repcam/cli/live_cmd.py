@@ -19,6 +19,7 @@ from repcam.cli.options import (
     checked_output,
     exercise_named,
 )
+from repcam.core.sides import Side
 from repcam.exercises.registry import EXERCISES
 from repcam.io.models.catalog import DEFAULT_VARIANT
 from repcam.words import plural
@@ -33,8 +34,8 @@ Sets = Annotated[int | None, typer.Option(min=1, max=10, help="Sets (default: fr
 Hold = Annotated[float | None, typer.Option(min=0, max=120, help="Hold at the top, seconds "
                                             "(default: the settings file's, or the "
                                             "programme's).")]
-Side = Annotated[LiveSide | None, typer.Option(case_sensitive=False, help="The leg that works "
-                                               "(default: whichever does).")]
+SideOption = Annotated[LiveSide | None, typer.Option(
+    "--side", case_sensitive=False, help="The leg that works (default: whichever does).")]
 Rest = Annotated[float | None, typer.Option("--rest", min=0, max=900, help="Rest between "
                                             "sets, seconds (default: 60, or the settings "
                                             "file's).")]
@@ -58,7 +59,7 @@ def register(app: typer.Typer) -> None:
 def live(exercise: Annotated[str, typer.Option("--exercise", "-e", help=", ".join(EXERCISES),
                                                 show_default=False)],
          camera: Camera = "0", reps: Reps = None, sets: Sets = None, hold: Hold = None,
-         side: Side = None, rest: Rest = None, model: ModelOption = DEFAULT_VARIANT,
+         side: SideOption = None, rest: Rest = None, model: ModelOption = DEFAULT_VARIANT,
          no_voice: NoVoice = False, headless: Headless = False, record: Record = None,
          mirror: Mirror = False, band: Band = None, voice_log: VoiceLog = None,
          profile: ProfileOption = "me", db: DbOption = None,
@@ -104,7 +105,7 @@ def coach(exercise: str, camera: str, reps: int | None, sets: int | None, hold: 
     for path, what in ((record, "the recording"), (voice_log, "the voice log")):
         if path is not None:
             checked_output(path, what)
-    side_name = None if side in (None, LiveSide.BOTH) else side.value
+    side_name = None if side in (None, LiveSide.BOTH) else Side(side.value)
     if hold is not None:
         spec = dataclasses.replace(spec, hold_ms=hold * 1000.0)
     advice = next_dose(db, profile, spec.name)

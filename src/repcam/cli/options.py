@@ -30,11 +30,6 @@ ModelOption = Annotated[
 ]
 
 
-class Side(str, Enum):
-    LEFT = "left"
-    RIGHT = "right"
-
-
 class LiveSide(str, Enum):
     LEFT = "left"
     RIGHT = "right"

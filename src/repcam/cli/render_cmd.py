@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from repcam.cli.console import console
+from repcam.core.sides import Side
 from repcam.errors import InputError
 
 
@@ -34,8 +35,10 @@ def render(
     partial: Annotated[bool, typer.Option(help="Make the last rep a half-rep.")] = False,
     fatigue: Annotated[float, typer.Option(min=0, max=2, help="Later reps slower and "
                                            "shallower (0 none, 1 typical).")] = 0.0,
-    side: Annotated[str, typer.Option(help="The working leg.")] = "left",
-    camera_side: Annotated[str, typer.Option(help="Which side the camera films.")] = "left",
+    side: Annotated[Side, typer.Option(case_sensitive=False, help="The working leg.")
+                    ] = Side.LEFT,
+    camera_side: Annotated[Side, typer.Option(case_sensitive=False,
+                                              help="Which side the camera films.")] = Side.LEFT,
     view_yaw: Annotated[float, typer.Option("--view-yaw", min=-90, max=90,
                                             help="Degrees off side-on (+ towards the front).")
                         ] = 0.0,
@@ -58,8 +61,6 @@ def render(
     if fault_name and fault_name not in motion(exercise).faults:
         known = ", ".join(motion(exercise).faults) or "none"
         raise InputError(f"'{fault_name}' is not a fault of {exercise}. Faults: {known}.")
-    if side not in ("left", "right") or camera_side not in ("left", "right"):
-        raise InputError("--side and --camera-side take left or right.")
     plans = [RepPlan(hold_s=hold, side=side) for _ in range(reps)]
     if fault_name:
         middle = reps // 2

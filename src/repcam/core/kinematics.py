@@ -21,9 +21,9 @@ import numpy as np
 from repcam.core.camera_view import SIDE_ON, CameraView
 from repcam.core.filters import OneEuroFilter, SignalFilter
 from repcam.core.landmarks import Joint, Landmarks
+from repcam.core.sides import SIDES, Side
 from repcam.core.tracking import keep_legs_consistent
 
-SIDES = ("left", "right")
 VISIBLE = 0.5  # MediaPipe visibility above which a joint counts as seen
 
 
@@ -43,14 +43,10 @@ class Posture(str, Enum):
     UNKNOWN = "unknown"
 
 
-def other(side: str) -> str:
-    return "right" if side == "left" else "left"
-
-
-def joint_of(side: str, name: str) -> Joint:
+def joint_of(side: Side, name: str) -> Joint:
     """`name` on `side`; "OTHER_HIP" is the hip of the other side."""
     if name.startswith("OTHER_"):
-        return Joint[f"{other(side).upper()}_{name.removeprefix('OTHER_')}"]
+        return Joint[f"{Side(side).other.upper()}_{name.removeprefix('OTHER_')}"]
     return Joint[f"{side.upper()}_{name}"]
 
 
@@ -184,20 +180,20 @@ def estimate_chirality(person: Landmarks) -> float:
     return float(np.sign(votes))
 
 
-def side_visibility(person: Landmarks, side: str) -> float:
+def side_visibility(person: Landmarks, side: Side) -> float:
     names = ("SHOULDER", "HIP", "KNEE", "ANKLE")
     return float(np.mean([person.visibility[joint_of(side, n)] for n in names]))
 
 
-def camera_side(person: Landmarks) -> str:
+def camera_side(person: Landmarks) -> Side:
     """The side of the body nearer the camera: more visible, else smaller depth."""
-    left, right = side_visibility(person, "left"), side_visibility(person, "right")
+    left, right = side_visibility(person, Side.LEFT), side_visibility(person, Side.RIGHT)
     if abs(left - right) > 0.05:
-        return "left" if left > right else "right"
+        return Side.LEFT if left > right else Side.RIGHT
     z = person.image_px[:, 2]
     left_z = z[[Joint.LEFT_HIP, Joint.LEFT_KNEE, Joint.LEFT_SHOULDER]].mean()
     right_z = z[[Joint.RIGHT_HIP, Joint.RIGHT_KNEE, Joint.RIGHT_SHOULDER]].mean()
-    return "left" if left_z <= right_z else "right"
+    return Side.LEFT if left_z <= right_z else Side.RIGHT
 
 
 def classify_view(person: Landmarks) -> View:
@@ -235,7 +231,7 @@ def lying_end_on(person: Landmarks) -> Posture | None:
     return Posture.LYING_SUPINE if face_up else Posture.LYING_PRONE
 
 
-def classify_posture(signals: Mapping[str, float], near: str, chirality: float,
+def classify_posture(signals: Mapping[str, float], near: Side, chirality: float,
                      person: Landmarks, view: View) -> Posture:
     if view is View.FRONT and (end_on := lying_end_on(person)):
         return end_on
@@ -333,7 +329,7 @@ class AngleFrame:
     timestamp_ms: float
     signals: Mapping[str, float]
     person: Landmarks | None = None
-    near_side: str = "left"
+    near_side: Side = Side.LEFT
     view: View = View.UNKNOWN
     posture: Posture = Posture.UNKNOWN
     in_frame: frozenset[Joint] = frozenset()
@@ -351,7 +347,7 @@ class AngleFrame:
         """A per-side signal on the side facing the camera."""
         return self.signals[f"{name}_{self.near_side}"]
 
-    def side(self, name: str, side: str) -> float:
+    def side(self, name: str, side: Side) -> float:
         return self.signals[f"{name}_{side}"]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from repcam.core.kinematics import Posture, other
+from repcam.core.kinematics import Posture, Side
 from repcam.exercises.spec import (
     MOVING,
     ExerciseSpec,
@@ -38,12 +38,12 @@ UPPER_BODY_STILL = FaultRule(
 # real curl up to 20 degrees: the requirement lies well beyond it).
 ONE_LEG_BENDS = Requirement(
     "one_leg_bends", lambda f, side: at_most(f.side("thigh_angle", side), 45.0)
-    and at_most(f.side("knee_flexion", other(side)), 35.0),
+    and at_most(f.side("knee_flexion", side.other), 35.0),
     "a squat (both knees bend with the hips)")
 # Lying face down both thighs rest on the floor, in line with the trunk; on hands and knees
 # the supporting hip is bent to a right angle (the working thigh may be stretched back).
-def _thighs_down(frame, side: str) -> bool:
-    return all(at_least(frame.side("hip_line", s), 140.0) for s in ("left", "right"))
+def _thighs_down(frame, side: Side) -> bool:
+    return all(at_least(frame.side("hip_line", s), 140.0) for s in Side)
 
 
 THIGHS_DOWN = (

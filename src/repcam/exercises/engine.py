@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from repcam.core.camera_view import SIDE_ON, CameraView
-from repcam.core.kinematics import SIDES, AngleFrame, View, joint_of, other
+from repcam.core.kinematics import SIDES, AngleFrame, Side, View, joint_of
 from repcam.exercises.events import (
     Event,
     FaultDetected,
@@ -28,6 +28,7 @@ from repcam.exercises.events import (
     RepMetrics,
     RepStarted,
     RepWithdrawn,
+    Tally,
     TopReached,
 )
 from repcam.exercises.faults import HALF_REP, FaultMonitor
@@ -54,7 +55,7 @@ class _Rep:
     """The rep in progress: its samples are kept to measure hold and tempo exactly."""
 
     index: int
-    side: str
+    side: Side
     start_ms: float
     start_deg: float
     context_signals: dict[str, float]
@@ -90,33 +91,35 @@ def position_ok(spec: ExerciseSpec, frame: AngleFrame, *, moving: bool = False) 
     exercise's posture: during a rep the posture may change (a Nordic ends on the hands)."""
     if not frame.present or (not moving and frame.posture not in spec.postures):
         return False
-    needed = {f"{frame.near_side.upper()}_{name}" for name in spec.required_joints}
-    return needed <= {joint.name for joint in frame.in_frame}
+    return not spec.joints_out_of_frame(frame)
 
 
 class AnalyserState:
     """What every analyser shows the outside world: phase, counts, reps, progress."""
 
-    def __init__(self, spec: ExerciseSpec, side: str | None = None) -> None:
+    def __init__(self, spec: ExerciseSpec, side: Side | str | None = None) -> None:
         if side not in (None, *SIDES):
             raise ValueError(f"side must be left, right or None, got {side!r}")
         self.spec = spec
         self.signal = spec.signal  # the side view's, or the front view's once seen from there
-        self.forced_side = side
+        self.forced_side = Side(side) if side else None
         self.phase = Phase.SETUP
-        self.count = 0
-        self.counts_by_side: dict[str, int] = dict.fromkeys(SIDES, 0)
+        self.tally = Tally()  # the one count: events carry it, nobody else keeps one
         self.reps: list[RepMetrics] = []
         self.progress = 0.0
         self.look_alikes: Counter[str] = Counter()  # reps refused: what they looked like
-        self._side = side or "left"
+        self._side = self.forced_side or Side.LEFT
         self._faults = FaultMonitor(spec)
+
+    @property
+    def count(self) -> int:
+        return self.tally.total
 
 
 class RepAnalyser(AnalyserState):
     """Feed `AngleFrame`s in time order; get the events of each frame back."""
 
-    def __init__(self, spec: ExerciseSpec, side: str | None = None) -> None:
+    def __init__(self, spec: ExerciseSpec, side: Side | str | None = None) -> None:
         super().__init__(spec, side)
         self._t = spec.thresholds
         self._start_deg: dict[str, float] = {}
@@ -145,7 +148,7 @@ class RepAnalyser(AnalyserState):
         rom = statistics.median(self._roms)
         return min(max(rom, self.signal.min_rom), self.signal.max_rom)
 
-    def _value(self, frame: AngleFrame, side: str) -> float:
+    def _value(self, frame: AngleFrame, side: Side) -> float:
         return signal_value(frame, self.signal.angle, side)
 
     def _raw_value(self, frame: AngleFrame) -> float:
@@ -160,7 +163,7 @@ class RepAnalyser(AnalyserState):
         return float(min((frame.person.visibility[joint_of(self._side, name)]
                           for name in joints), default=1.0))
 
-    def _progress(self, frame: AngleFrame, side: str) -> float:
+    def _progress(self, frame: AngleFrame, side: Side) -> float:
         start = self._start_deg.get(side, next(iter(self._start_deg.values())))
         return (self._value(frame, side) - start) / self.range_deg
 
@@ -208,10 +211,10 @@ class RepAnalyser(AnalyserState):
         if self.signal.side_mode != "moving" or self.forced_side or self._rep is None:
             return
         last = self._rep.samples[-1][1]
-        here, there = self._value(frame, self._side), self._value(frame, other(self._side))
+        here, there = self._value(frame, self._side), self._value(frame, self._side.other)
         if abs(here - last) > SWAP_JUMP_DEG and abs(there - last) < SWAP_JUMP_DEG / 2:
-            self._start_deg.setdefault(other(self._side), self._start_deg[self._side])
-            self._side = other(self._side)
+            self._start_deg.setdefault(self._side.other, self._start_deg[self._side])
+            self._side = self._side.other
 
     def _absent(self, t: float) -> list[Event]:
         """Nobody, or not the exercise's position. A short gap holds the state; a longer one
@@ -406,9 +409,8 @@ class RepAnalyser(AnalyserState):
         if self._rep.counted:
             return []
         self._rep.counted = True
-        self.count += 1
-        self.counts_by_side[self._rep.side] += 1
-        return [TopReached(t, self.count, self._rep.side)]
+        self.tally = self.tally.add(self._rep.side)
+        return [TopReached(t, self._rep.index, self._rep.side, self.tally)]
 
     def _hold(self, t: float, value: float) -> list[Event]:
         rep = self._rep
@@ -503,9 +505,8 @@ class RepAnalyser(AnalyserState):
             return []
         if source_ended and self.phase is not Phase.BACK and self._still_rising(rep):
             self._rep, self.phase = None, Phase.READY
-            self.count -= 1
-            self.counts_by_side[rep.side] -= 1
-            return [RepWithdrawn(timestamp_ms, rep.index, rep.side)]
+            self.tally = self.tally.add(rep.side, -1)
+            return [RepWithdrawn(timestamp_ms, rep.index, rep.side, self.tally)]
         return self._complete(timestamp_ms)
 
     def _still_rising(self, rep: _Rep) -> bool:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from repcam.core.kinematics import Side
 
 
 @dataclass(frozen=True)
@@ -10,7 +12,7 @@ class RepMetrics:
     """Everything measured about one rep. Times in ms from the source, angles in degrees."""
 
     index: int
-    side: str
+    side: Side
     start_ms: float
     end_ms: float
     signal: str
@@ -34,6 +36,32 @@ class RepMetrics:
 
 
 @dataclass(frozen=True)
+class Tally:
+    """Reps counted so far, per side. The analyser is the only one that changes it; the events
+    that change it carry the new tally, so every other reader copies it, never recounts."""
+
+    left: int = 0
+    right: int = 0
+
+    def of(self, side: Side) -> int:
+        return self.left if Side(side) is Side.LEFT else self.right
+
+    def add(self, side: Side, reps: int = 1) -> Tally:
+        return replace(self, **{str(side): self.of(side) + reps})
+
+    @property
+    def total(self) -> int:
+        return self.left + self.right
+
+    def by_side(self) -> dict[str, int]:
+        return {str(side): self.of(side) for side in Side}
+
+    def describe(self) -> str:
+        """"left 2, right 1"; the sides with no rep left out."""
+        return ", ".join(f"{side} {self.of(side)}" for side in Side if self.of(side))
+
+
+@dataclass(frozen=True)
 class Event:
     timestamp_ms: float
 
@@ -41,15 +69,16 @@ class Event:
 @dataclass(frozen=True)
 class RepStarted(Event):
     rep_index: int
-    side: str
+    side: Side
 
 
 @dataclass(frozen=True)
 class TopReached(Event):
-    """The rep counts from here (the programme's convention): the count is `rep_index`."""
+    """The rep counts from here (the programme's convention)."""
 
     rep_index: int
-    side: str
+    side: Side
+    tally: Tally  # the count, this rep included
 
 
 @dataclass(frozen=True)
@@ -57,7 +86,8 @@ class RepWithdrawn(Event):
     """A counted rep taken back: the video ended while the body was still on its way up."""
 
     rep_index: int
-    side: str
+    side: Side
+    tally: Tally  # the count, this rep taken back
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from repcam.core.kinematics import AngleFrame
+from repcam.core.kinematics import AngleFrame, Side
 from repcam.exercises.engine import AnalyserState, position_ok
 from repcam.exercises.events import (
     Event,
@@ -30,7 +30,7 @@ LEFT_POSITION = "left_position"
 
 
 class HoldAnalyser(AnalyserState):
-    def __init__(self, spec: ExerciseSpec, side: str | None = None) -> None:
+    def __init__(self, spec: ExerciseSpec, side: Side | str | None = None) -> None:
         super().__init__(spec, side)
         self._since_ms = 0.0
         self._last_ms: float | None = None
@@ -91,8 +91,7 @@ class HoldAnalyser(AnalyserState):
         return events
 
     def _complete(self, t: float) -> list[Event]:
-        self.count += 1
-        self.counts_by_side[self._side] += 1
+        self.tally = self.tally.add(self._side)
         metrics = RepMetrics(
             index=self.count, side=self._side, start_ms=self._since_ms, end_ms=t,
             signal=self.signal.angle, start_deg=self._anchor_deg,
@@ -103,7 +102,7 @@ class HoldAnalyser(AnalyserState):
         self.reps.append(metrics)
         self.phase, self._since_ms, self.progress = Phase.BACK, t, 0.0
         return [
-            TopReached(t, self.count, self._side),
+            TopReached(t, self.count, self._side, self.tally),
             HoldCompleted(t, self._held_ms),
             RepCompleted(t, metrics),
         ]

@@ -12,7 +12,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import KW_ONLY, dataclass, field
 from enum import Enum
 
-from repcam.core.kinematics import DEGREES, SIDE_SIGNALS, AngleFrame, Posture, SideSignal, View
+from repcam.core.kinematics import (
+    DEGREES,
+    SIDE_SIGNALS,
+    AngleFrame,
+    Posture,
+    Side,
+    SideSignal,
+    View,
+    joint_of,
+)
 from repcam.core.landmarks import Joint
 from repcam.exercises.events import RepMetrics
 
@@ -34,7 +43,7 @@ class RepContext:
     highest value of each signal so far in the rep."""
 
     start_signals: Mapping[str, float]
-    side: str
+    side: Side
     peak_deg: float
     highest_signals: Mapping[str, float] = field(default_factory=dict)
 
@@ -169,7 +178,7 @@ class Signal:
 SUPPLEMENT_OF: dict[str, str] = {"knee_extension": "knee_flexion", "hip_flexion": "hip_line"}
 
 
-def signal_value(frame: AngleFrame, angle: str, side: str, *, raw: bool = False) -> float:
+def signal_value(frame: AngleFrame, angle: str, side: Side, *, raw: bool = False) -> float:
     signals = frame.raw_signals if raw else frame.signals
     base = SUPPLEMENT_OF.get(angle)
     value = signals.get(f"{base or angle}_{side}", math.nan)
@@ -253,6 +262,11 @@ class ExerciseSpec:
     def people(self) -> int:
         """How many people the pose model looks for while counting."""
         return 1 + self.helpers
+
+    def joints_out_of_frame(self, frame: AngleFrame) -> list[str]:
+        """The required joints (e.g. "ANKLE") of the side facing the camera not in frame."""
+        return [name for name in self.required_joints
+                if joint_of(frame.near_side, name) not in frame.in_frame]
 
     def __post_init__(self) -> None:
         if self.kind not in ("reps", "hold"):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from repcam.core.kinematics import SIDES, AngleFrame, View
-from repcam.core.landmarks import Joint
+from repcam.core.sides import Side
 from repcam.exercises.events import (
     Event,
     FaultDetected,
@@ -73,9 +73,7 @@ def view_problem(spec: ExerciseSpec, check: FrameCheck) -> str | None:
         front_on or camera.trusted) else 0
     if turn:
         return f"Turn side-on: move the camera about {turn} degrees round, towards your side"
-    side = check.angles.near_side.upper()
-    missing = [name for name in spec.required_joints
-               if Joint[f"{side}_{name}"] not in check.angles.in_frame]
+    missing = spec.joints_out_of_frame(check.angles)
     if missing:
         part = "feet" if missing[-1] in ("ANKLE", "HEEL", "FOOT_INDEX") else \
             f"{missing[-1].lower()}s"
@@ -89,7 +87,7 @@ class Workout:
     reps: int
     sets: int
     rest_s: float
-    sides: tuple[str, ...] = SIDES  # the legs a one-leg exercise works in every set
+    sides: tuple[Side, ...] = SIDES  # the legs a one-leg exercise works in every set
     stage: Stage = Stage.SETUP
     reps_done: list[int] = field(default_factory=list)  # completed reps per finished set
     board: Scoreboard = field(init=False)  # what the window shows: count, hold, cue, status
@@ -194,10 +192,10 @@ class Workout:
 
     def _on_event(self, event: Event, now_ms: float) -> list[Utterance]:
         match event:
-            case TopReached(side=side):
+            case TopReached(side=side, tally=tally):
                 self._hold_said = -1
                 # One-leg exercises say the side: "left, three"; each leg has its own ten.
-                text = (f"{side}, {_number(self.board.counts_by_side[side])}"
+                text = (f"{side}, {_number(tally.of(side))}"
                         if self.spec.per_side else _number(self.count))
                 number = Utterance(text, urgent=True)
                 return [number, Utterance("hold")] if self.spec.hold_ms > 0 else [number]
@@ -223,8 +221,7 @@ class Workout:
 
     def _target_met(self) -> bool:
         if self.spec.per_side:
-            return all(self.board.counts_by_side.get(side, 0) >= self.reps
-                       for side in self.sides)
+            return all(self.board.tally.of(side) >= self.reps for side in self.sides)
         return self.count >= self.reps
 
     def _finish_set(self, now_ms: float) -> list[Utterance]:

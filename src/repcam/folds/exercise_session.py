@@ -23,6 +23,7 @@ from repcam.core.kinematics import (
     mask_unseen,
 )
 from repcam.core.landmarks import Landmarks, PoseFrame
+from repcam.core.sides import Side
 from repcam.core.tracking import PersonSelector
 from repcam.exercises import Analyser, ExerciseSpec, make_analyser
 from repcam.exercises.events import Event
@@ -57,7 +58,7 @@ class ExerciseSession:
     whole set); None: estimated live, while the person gets into position."""
 
     spec: ExerciseSpec
-    side: str | None = None
+    side: Side | None = None
     filter_factory: FilterFactory = OneEuroFilter
     camera: CameraView | None = None
     kinematics: Kinematics = field(init=False)

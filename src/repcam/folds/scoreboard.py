@@ -19,6 +19,7 @@ from repcam.exercises.events import (
     RepMetrics,
     RepStarted,
     RepWithdrawn,
+    Tally,
     TopReached,
 )
 
@@ -32,7 +33,7 @@ class Scoreboard:
     target_reps: int = 0
     set_number: int = 1
     sets: int = 1
-    counts_by_side: dict[str, int] = field(default_factory=lambda: {"left": 0, "right": 0})
+    tally: Tally = field(default_factory=Tally)  # copied from the analyser's events
     hold_ms: float = 0.0
     hold_target_ms: float = 0.0
     holding: bool = False
@@ -53,10 +54,8 @@ class Scoreboard:
                 self.status = ""
             case RepStarted():
                 self.hold_ms, self.holding, self.last_rep = 0.0, False, None
-            case TopReached(side=side):
-                self.counts_by_side[side] = self.counts_by_side.get(side, 0) + 1
-            case RepWithdrawn(side=side):
-                self.counts_by_side[side] = self.counts_by_side.get(side, 1) - 1
+            case TopReached(tally=tally) | RepWithdrawn(tally=tally):
+                self.tally = tally
             case HoldProgress(held_ms=held, target_ms=target):
                 self.hold_ms, self.hold_target_ms, self.holding = held, target, True
             case HoldCompleted(held_ms=held):
@@ -74,12 +73,12 @@ class Scoreboard:
 
     def start_set(self, set_number: int) -> None:
         self.set_number = set_number
-        self.counts_by_side = {"left": 0, "right": 0}
+        self.tally = Tally()
         self.hold_ms, self.holding, self.last_rep = 0.0, False, None
 
     @property
     def count(self) -> int:
-        return sum(self.counts_by_side.values())
+        return self.tally.total
 
     @property
     def hold_fraction(self) -> float:

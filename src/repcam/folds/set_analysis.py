@@ -9,7 +9,8 @@ import numpy as np
 
 from repcam.core.camera_view import SIDE_ON, CameraView, estimate_view
 from repcam.core.kinematics import SIDES, AngleFrame, Posture, View
-from repcam.core.landmarks import Joint, PoseFrame
+from repcam.core.landmarks import PoseFrame
+from repcam.core.sides import Side
 from repcam.core.track import LandmarkTrack
 from repcam.core.tracking import PersonSelector
 from repcam.exercises import ExerciseSpec
@@ -19,6 +20,7 @@ from repcam.exercises.events import (
     PositionLost,
     RepMetrics,
     RepWithdrawn,
+    Tally,
 )
 from repcam.exercises.faults import HALF_REP
 from repcam.exercises.spec import signal_value
@@ -52,7 +54,6 @@ class AnalysisResult:
     detection_rate: float
     reps: tuple[RepMetrics, ...]
     faults: tuple[FaultDetected, ...]
-    counts_by_side: dict[str, int]
     view: str
     target_reps: int
     verdict: SetVerdict
@@ -69,11 +70,15 @@ class AnalysisResult:
     def count(self) -> int:
         return len(self.reps)
 
+    @property
+    def tally(self) -> Tally:
+        return Tally(*(sum(r.side == side for r in self.reps) for side in SIDES))
+
     def to_dict(self) -> dict:
         data = asdict(self)
         data.pop("trace")
         data["camera"] = camera_document(self.camera)
-        data["count"] = self.count
+        data["count"], data["counts_by_side"] = self.count, self.tally.by_side()
         data["reps"] = [{**asdict(r), "rom_deg": r.rom_deg, "hold_met": r.hold_met}
                         for r in self.reps]
         data["verdict"] = {**asdict(self.verdict), "sentence": self.verdict.sentence()}
@@ -93,7 +98,7 @@ CUT_OFF_SHARE = 0.3  # the exercise's joints out of frame this often: the video 
 class SetAnalysis:
     """One recorded set, fed frame by frame; `result()` folds it into an `AnalysisResult`."""
 
-    def __init__(self, spec: ExerciseSpec, *, side: str | None = None,
+    def __init__(self, spec: ExerciseSpec, *, side: Side | None = None,
                  target_reps: int | None = None, camera: CameraView = SIDE_ON) -> None:
         self.spec = spec
         self.camera = camera
@@ -125,9 +130,7 @@ class SetAnalysis:
         return angles, events
 
     def _required_in_frame(self, angles: AngleFrame) -> bool:
-        side = angles.near_side.upper()
-        return all(Joint[f"{side}_{name}"] in angles.in_frame
-                   for name in self.spec.required_joints)
+        return not self.spec.joints_out_of_frame(angles)
 
     def finish(self) -> list[Event]:
         """The video ended: a counted rep still lowering is completed."""
@@ -146,7 +149,7 @@ class SetAnalysis:
             exercise=self.spec.name, title=self.spec.title, source=source,
             duration_s=float(times[-1]) if len(times) else 0.0, frames=len(times),
             detection_rate=detection_rate, reps=tuple(analyser.reps),
-            faults=tuple(self.faults), counts_by_side=dict(analyser.counts_by_side),
+            faults=tuple(self.faults),
             view=view.value, target_reps=self.target_reps,
             verdict=judge_set(analyser.reps, self.spec, self.target_reps), camera=self.camera,
             problem=problem, warnings=self._warnings(),
@@ -216,7 +219,7 @@ def track_camera(track: LandmarkTrack, spec: ExerciseSpec | None = None) -> Came
     return estimate_view(people, size, level=spec.level_segment if spec else None)
 
 
-def analyse_track(track: LandmarkTrack, spec: ExerciseSpec, *, side: str | None = None,
+def analyse_track(track: LandmarkTrack, spec: ExerciseSpec, *, side: Side | None = None,
                   target_reps: int | None = None,
                   camera: CameraView | None = None) -> AnalysisResult:
     """Replay a clip's landmarks through one exercise (no video needed)."""

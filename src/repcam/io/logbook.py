@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from repcam.core.kinematics import DEGREES
+from repcam.core.sides import SIDES, Side
 from repcam.errors import InputError
 from repcam.exercises.events import FaultDetected, RepMetrics
 from repcam.exercises.spec import unit_of
@@ -24,7 +25,7 @@ def rep_from_row(row: dict) -> RepMetrics:
         return float(row[key] or 0.0) * 1000.0
 
     extras = {k: float(v) for k, v in row.items() if k not in REP_COLUMNS and v is not None}
-    return RepMetrics(index=int(row["rep"]), side=row["side"], start_ms=ms("start_s"),
+    return RepMetrics(index=int(row["rep"]), side=Side(row["side"]), start_ms=ms("start_s"),
                       end_ms=ms("end_s"), signal=row.get("signal", ""),
                       start_deg=float(row["start_deg"]), peak_deg=float(row["peak_deg"]),
                       hold_ms=ms("hold_s"), hold_target_ms=ms("hold_target_s"),
@@ -131,7 +132,7 @@ def _set_problems(logged_set: object) -> list[str]:
         times = {name: float for name in _REP_TIMES if row.get(name, 0) is not None}
         found = _fields(row, {"rep": int, "side": str, "faults": str}, where) + _fields(
             row, dict.fromkeys(_REP_NUMBERS, float) | times, where)
-        if not found and row["side"] not in ("left", "right"):
+        if not found and row["side"] not in SIDES:
             found.append(f"{where}: side must be left or right, not '{row['side']}'")
         extras = {k: float for k, v in row.items() if k not in REP_COLUMNS and v is not None}
         found += _fields(row, extras, where)  # exercise measures: numbers

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import platformdirs
 
+from repcam.core.sides import Side
 from repcam.errors import SessionLogError
 from repcam.exercises.events import FaultDetected, RepMetrics
 from repcam.folds.progression import SessionRecord
@@ -427,7 +428,7 @@ class SessionLog:
 
 def _rep(row: sqlite3.Row) -> RepMetrics:
     return RepMetrics(
-        index=row["number"], side=row["side"], start_ms=row["start_s"] * 1000,
+        index=row["number"], side=Side(row["side"]), start_ms=row["start_s"] * 1000,
         end_ms=row["end_s"] * 1000, signal=row["signal"], start_deg=row["start_deg"],
         peak_deg=row["peak_deg"], hold_ms=row["hold_s"] * 1000,
         hold_target_ms=row["hold_target_s"] * 1000, lift_ms=row["lift_s"] * 1000,

@@ -14,6 +14,7 @@ import numpy as np
 
 from repcam.core.kinematics import VISIBLE, AngleFrame
 from repcam.core.landmarks import Joint
+from repcam.core.sides import Side
 from repcam.exercises.spec import ExerciseSpec, signal_value, signal_vertex
 from repcam.folds.scoreboard import Scoreboard
 
@@ -62,7 +63,7 @@ class Hud:
 
 
 def draw_overlay(image: np.ndarray, angles: AngleFrame, board: Scoreboard, spec: ExerciseSpec,
-                 *, side: str | None = None, hud: Hud | None = None) -> np.ndarray:
+                 *, side: Side | None = None, hud: Hud | None = None) -> np.ndarray:
     scale = max(0.5, min(image.shape[:2]) / 720.0)
     if angles.person is not None:
         _draw_skeleton(image, angles, scale)
@@ -98,7 +99,7 @@ def _draw_skeleton(image: np.ndarray, angles: AngleFrame, scale: float) -> None:
             cv2.circle(image, p, thickness + 1, WHITE, -1, cv2.LINE_AA)
 
 
-def _draw_working_angle(image: np.ndarray, angles: AngleFrame, spec: ExerciseSpec, side: str,
+def _draw_working_angle(image: np.ndarray, angles: AngleFrame, spec: ExerciseSpec, side: Side,
                         scale: float) -> None:
     signal = spec.signal_for(angles.view)
     value = signal_value(angles, signal.angle, side)
@@ -125,8 +126,7 @@ def _draw_panel(image: np.ndarray, board: Scoreboard, spec: ExerciseSpec, scale:
     if board.sets > 1:
         details.append(f"set {board.set_number}/{board.sets}")
     if spec.per_side:
-        details.append(f"L {board.counts_by_side.get('left', 0)}  "
-                       f"R {board.counts_by_side.get('right', 0)}")
+        details.append(f"L {board.tally.left}  R {board.tally.right}")
     if board.last_rep is not None and not board.last_rep.faults:
         details.append("good rep")
     _text(image, "  ".join(details), (x, pad + int(116 * scale)), 0.6 * scale, WHITE)

@@ -147,7 +147,7 @@ def _header(result: AnalysisResult) -> str:
 
 def _summary(result: AnalysisResult, spec: ExerciseSpec) -> str:
     timed = [r for r in result.reps if r.hold_target_ms > 0]
-    sides = ", ".join(f"{s} {n}" for s, n in result.counts_by_side.items() if n)
+    sides = result.tally.describe()
     verdict = result.verdict  # its reps are those of the weaker leg in one-leg exercises
     cards = [("reps per side" if verdict.per_side else "reps",
               f"{verdict.reps} / {verdict.target_reps}", sides)]

@@ -42,7 +42,7 @@ def session_document(result: AnalysisResult, *, model: str, video: dict[str, obj
         "detection_rate": rounded(result.detection_rate, 3),
         "totals": {
             "reps": result.count,
-            "counts_by_side": result.counts_by_side,
+            "counts_by_side": result.tally.by_side(),
             "target_reps": result.target_reps,
             "holds_met": sum(r.hold_met for r in timed),
             "holds_timed": len(timed),

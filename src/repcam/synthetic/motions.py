@@ -11,7 +11,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from repcam.core.kinematics import other
+from repcam.core.kinematics import Side
 from repcam.synthetic import poses
 from repcam.synthetic.body import BodyPose, Leg
 
@@ -27,7 +27,7 @@ class RepPlan:
     depth: float = 1.0  # below 1: a partial rep
     fault: str | None = None
     fault_size: float | None = None
-    side: str = "left"
+    side: Side = Side.LEFT
     floor: float = 0.0  # progress between reps (stay up and alternate legs: 0.5)
     leg_first: bool = False  # single-leg bridge: the leg straightens before the hips rise
 
@@ -125,7 +125,7 @@ def _ball_curl(stage: int) -> PoseFn:
         hip_flex = 5.0 + size(plan, BALL_FAULTS, "hips_dropping") * min(p * 2, 1.0)
         body = poses.ball_curl(knee, stage > 1, hip_flex)
         if stage == 3:  # the other leg points at the ceiling
-            raised = other(plan.side)
+            raised = Side(plan.side).other
             body = body.with_leg(raised, Leg(body.leg(raised).hip_flexion_deg + 60.0, 5.0, 0.0))
         shift = size(plan, BALL_FAULTS, "ball_rolling") * min(p * 2, 1.0)
         return replace(body, feet_shift_m=shift)
@@ -263,7 +263,7 @@ class TruthRep:
     top_ms: float
     end_ms: float
     hold_ms: float
-    side: str
+    side: Side
     fault: str | None
     depth: float
 
