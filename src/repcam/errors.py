@@ -15,6 +15,7 @@ EXIT_CODES: dict[int, str] = {
     6: "the session log cannot be read or written",
     7: "an output file could not be written (disk full, read-only, a folder in the way)",
     8: "the camera or stream could not be opened, or was lost",
+    9: "some videos of a batch could not be analysed (batch.csv says which, and why)",
     70: "an unexpected problem (a bug: the details are written to a log file)",
     129: "stopped by the terminal closing (SIGHUP); what was counted is saved",
     130: "stopped with Ctrl-C; what was counted is saved",
@@ -76,6 +77,12 @@ class CameraError(RepcamError):
     """A camera or stream could not be opened, or stopped and did not come back."""
 
     exit_code = 8
+
+
+class BatchError(RepcamError):
+    """Some videos of a batch failed; the others were analysed."""
+
+    exit_code = 9
 
 
 class Interrupted(BaseException):

@@ -19,12 +19,13 @@ import numpy as np
 from repcam.core.kinematics import AngleFrame
 from repcam.core.sides import Side
 from repcam.core.track import LandmarkTrack
-from repcam.errors import Interrupted
+from repcam.errors import InputError, Interrupted, NoPersonError
 from repcam.exercises.events import Event, FaultDetected
 from repcam.exercises.spec import ExerciseSpec
+from repcam.folds.recognise import Recognition, recognise
 from repcam.folds.scoreboard import Scoreboard
 from repcam.folds.set_analysis import AnalysisResult, Problem, SetAnalysis, track_camera
-from repcam.io.landmark_cache import load_cached, store, video_key
+from repcam.io.landmark_cache import load_cached, load_or_extract, store, video_key
 from repcam.io.pipeline import PoseJob, segmented_poses
 from repcam.io.sources import SourceInfo, VideoFileSource, prefetched
 from repcam.sinks.overlay import draw_overlay
@@ -38,6 +39,7 @@ OUTPUT_FILES = (ANNOTATED, REPS_CSV, SESSION_JSON, REPORT_HTML)
 MAX_THUMBNAILS = 12
 THUMBNAIL_WIDTH = 360
 TRACKING, DRAWING = "tracking", "drawing"
+MIN_DETECTION_TO_RECOGNISE = 0.2  # a person in fewer frames: a blank wall, a false detection
 Progress = Callable[[str, int], None]  # (stage, frames of the video done)
 
 
@@ -109,6 +111,24 @@ def analyse_recording(
                                  writer.codec if writer else None)
     return _ended(RecordedAnalysis(result, source.info, document, outputs,
                                    writer.codec if writer else None), stopped)
+
+
+def recognise_video(video: Path, model_path: Path, *,
+                    on_frame: Callable[[int], None] = lambda index: None) -> Recognition:
+    """Which exercise the video shows (`--exercise auto`); raises when nobody is in it or
+    when no exercise fits clearly enough to be sure."""
+    track = load_or_extract(video, model_path, on_frame=on_frame)
+    if track.detection_rate < MIN_DETECTION_TO_RECOGNISE:
+        raise NoPersonError(
+            f"Nobody was found in {video.name} (a person was seen in only "
+            f"{track.detection_rate:.0%} of the frames), so its exercise cannot be told.",
+            hint="Film the whole body, side-on, in good light, 2-3 m from the camera.")
+    recognition = recognise(track)
+    if not recognition.sure:
+        guesses = ", ".join(f"{c.spec.name} {c.score:.0%}" for c in recognition.candidates[:3])
+        raise InputError(f"Not sure which exercise {video.name} shows (best guesses: "
+                         f"{guesses}).", hint="Pass it with --exercise NAME.")
+    return recognition
 
 
 def _ended(recorded: RecordedAnalysis, stopped: BaseException | None) -> RecordedAnalysis:

@@ -8,7 +8,15 @@ from typing import Annotated
 import typer
 
 from repcam import __version__
-from repcam.cli import analyse_cmd, live_cmd, log_cmd, models_cmd, pose_cmd, render_cmd
+from repcam.cli import (
+    analyse_cmd,
+    batch_cmd,
+    live_cmd,
+    log_cmd,
+    models_cmd,
+    pose_cmd,
+    render_cmd,
+)
 from repcam.cli.console import INTERRUPTED_EXIT, console, err_console, report_problem
 from repcam.cli.signals import stop_signals_raise
 from repcam.io.native_logs import quiet_opencv_logs
@@ -27,6 +35,7 @@ app = typer.Typer(
 app.add_typer(models_cmd.app, name="models")
 pose_cmd.register(app)
 analyse_cmd.register(app)
+batch_cmd.register(app)
 render_cmd.register(app)
 log_cmd.register(app)
 live_cmd.register(app)

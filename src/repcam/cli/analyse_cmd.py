@@ -13,8 +13,10 @@ from rich.table import Table
 
 from repcam.cli.console import console, err_console, provision_model
 from repcam.cli.options import (
+    AUTO,
     ConfigOption,
     DbOption,
+    ExerciseName,
     ModelOption,
     ProfileOption,
     checked_folder,
@@ -23,7 +25,6 @@ from repcam.cli.options import (
 from repcam.core.kinematics import DEGREES, UNIT_SYMBOLS
 from repcam.core.sides import Side
 from repcam.errors import InputError
-from repcam.exercises.registry import EXERCISES
 from repcam.exercises.spec import ExerciseSpec, unit_of
 from repcam.io.models.catalog import DEFAULT_VARIANT
 from repcam.words import plural
@@ -31,13 +32,6 @@ from repcam.words import plural
 if TYPE_CHECKING:
     from repcam.io.settings import Config
 
-AUTO = "auto"
-MIN_DETECTION_TO_RECOGNISE = 0.2  # a person in fewer frames: a blank wall, a false detection
-VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".mpg", ".mpeg"})
-ExerciseName = typer.Option(
-    "--exercise", "-e", help=f"'{AUTO}' to recognise it, or one of: {', '.join(EXERCISES)}.",
-    show_default=False, metavar="NAME",
-)
 
 
 def register(app: typer.Typer) -> None:
@@ -103,15 +97,11 @@ def analyse(
 
 def expand_videos(paths: list[Path]) -> list[Path]:
     """Files as given; folders become the videos inside them, in name order."""
+    from repcam.io.sources import videos_in
+
     files: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix.lower() in VIDEO_SUFFIXES)
-            if not found:
-                raise InputError(f"The folder {path} holds no video files.")
-            files += found
-        else:
-            files.append(path)
+        files += videos_in(path) if path.is_dir() else [path]
     return files
 
 
@@ -158,26 +148,14 @@ def analyse_one(video: Path, spec: ExerciseSpec | None, side: Side | None, reps:
 
 
 def recognise_or_ask(video: Path, model_path: Path, frame_count: int | None):
-    from repcam.errors import NoPersonError
-    from repcam.folds.recognise import recognise
-    from repcam.io.landmark_cache import load_or_extract
+    from repcam.apps.recorded import recognise_video
 
     with pose_progress(video, frame_count, None, quiet=False) as on_progress:
-        track = load_or_extract(video, model_path,
-                                on_frame=lambda index: on_progress("tracking", index + 1))
-    if track.detection_rate < MIN_DETECTION_TO_RECOGNISE:
-        raise NoPersonError(
-            f"Nobody was found in {video.name} (a person was seen in only "
-            f"{track.detection_rate:.0%} of the frames), so its exercise cannot be told.",
-            hint="Film the whole body, side-on, in good light, 2-3 m from the camera.")
-    recognition = recognise(track)
+        recognition = recognise_video(video, model_path,
+                                      on_frame=lambda index: on_progress("tracking", index + 1))
     best = recognition.best
     alike = f" (or {', '.join(recognition.look_alikes)}: it moves the same)" \
         if recognition.look_alikes else ""
-    if not recognition.sure:
-        guesses = ", ".join(f"{c.spec.name} {c.score:.0%}" for c in recognition.candidates[:3])
-        raise InputError(f"Not sure which exercise {video.name} shows (best guesses: "
-                         f"{guesses}).", hint="Pass it with --exercise NAME.")
     err_console.print(f"Recognised [bold]{best.spec.name}[/]{alike}: fit {best.score:.0%}, "
                       f"{recognition.margin:.0%} ahead of the next exercise.", highlight=False)
     return best.spec

@@ -10,12 +10,19 @@ from typing import Annotated
 import typer
 
 from repcam.errors import InputError, output_error
+from repcam.exercises.registry import AUTO, EXERCISES
 
 ConfigOption = Annotated[Path | None, typer.Option(
     "--config", metavar="FILE", help="A settings file (TOML) overriding holds, reps and rests "
     "(default: config.toml in your user config folder, or $REPCAM_CONFIG).")]
 DbOption = Annotated[Path | None, typer.Option(
     "--db", help="The session log file (default: in your user data folder; or $REPCAM_DB).")]
+ExerciseName = typer.Option(
+    "--exercise", "-e", help=f"'{AUTO}' to recognise it, or one of: {', '.join(EXERCISES)}.",
+    show_default=False, metavar="NAME",
+)
+
+
 def _profile_name(name: str) -> str:
     if not name.strip():
         raise typer.BadParameter("a profile needs a name, such as 'me' or 'anna'.")

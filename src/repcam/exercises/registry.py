@@ -27,6 +27,9 @@ def check_progressions(exercises: dict[str, ExerciseSpec]) -> None:
 check_progressions(EXERCISES)
 
 
+AUTO = "auto"  # in place of an exercise's name: recognise it from the video
+
+
 class UnknownExercise(KeyError):
     def __str__(self) -> str:
         return str(self.args[0])

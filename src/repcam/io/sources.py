@@ -24,6 +24,15 @@ import numpy as np
 from repcam.errors import CameraError, InputError
 
 T = TypeVar("T")
+VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".mpg", ".mpeg"})
+
+
+def videos_in(folder: Path) -> list[Path]:
+    """The video files in a folder, in name order (other files are left alone)."""
+    found = sorted(p for p in folder.iterdir() if p.suffix.lower() in VIDEO_SUFFIXES)
+    if not found:
+        raise InputError(f"The folder {folder} holds no video files.")
+    return found
 
 
 @dataclass(frozen=True)
