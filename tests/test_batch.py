@@ -3,6 +3,7 @@ Ray cluster; a killed worker, an interrupted run and bad manifest rows cost only
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -148,6 +149,17 @@ def test_the_local_pool_gives_what_analyse_gives(clips, serial, tmp_path):
     assert history.returncode == 0 and history.stdout.count(" 1x1 ") == 3, history.stdout
 
 
+def kill_once_reading(pid: int, video: Path, timeout_s: float = 120.0) -> None:
+    """SIGKILL the worker once it has the video open (it is tracking it), not before."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError):
+            if any(os.readlink(fd) == str(video) for fd in Path(f"/proc/{pid}/fd").iterdir()):
+                os.kill(pid, signal.SIGKILL)
+                return
+        time.sleep(0.01)
+
+
 def test_a_worker_killed_mid_video_has_its_video_retried_once(clips, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     killed: list[str] = []
@@ -155,7 +167,7 @@ def test_a_worker_killed_mid_video_has_its_video_retried_once(clips, tmp_path, m
     def kill_the_first(job, pid):
         if not killed:
             killed.append(job.name)
-            threading.Timer(2.0, os.kill, (pid, signal.SIGKILL)).start()
+            threading.Thread(target=kill_once_reading, args=(pid, job.video)).start()
 
     jobs, _ = read_jobs(clips, tmp_path / "out", exercise=None, person="me", model="full",
                         config=None)
