@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from repcam.io.settings import Config
 
 
-
 def register(app: typer.Typer) -> None:
     app.command("analyse")(analyse)
 
