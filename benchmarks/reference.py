@@ -10,12 +10,16 @@ from __future__ import annotations
 import queue
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
 
 from repcam.io.native_logs import quiet_native_logs
+
+OpenEncoder = Callable[[Path, float, tuple[int, int]], Any]  # (path, fps, size) -> .write()
 
 
 class BareLandmarker:
@@ -52,11 +56,12 @@ class BareLandmarker:
         self.close()
 
 
-def bare_offline(video: Path, model: Path, out: Path, *, fourcc: str, analysis_fps: float,
-                 threads: int = 2) -> int:
+def bare_offline(video: Path, model: Path, out: Path, *, encoder: OpenEncoder,
+                 analysis_fps: float, threads: int = 2) -> int:
     """Decode, track and re-encode a video the plain way, with repcam's thread layout: each
     of `threads` contiguous segments decoded and tracked by its own thread and model (at most
-    `analysis_fps` poses a second), every frame decoded again and encoded by a writer thread.
+    `analysis_fps` poses a second), every frame decoded again and encoded by a writer thread
+    with `encoder` (the same codec as repcam's, so only repcam's own work is compared).
     Returns the number of poses taken."""
     capture = cv2.VideoCapture(str(video))
     count = int(capture.get(cv2.CAP_PROP_FRAME_COUNT))
@@ -86,14 +91,14 @@ def bare_offline(video: Path, model: Path, out: Path, *, fourcc: str, analysis_f
     for worker in workers:
         worker.start()
     frames: queue.Queue = queue.Queue(maxsize=16)
-    writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*fourcc), fps, size)
+    writer = encoder(out, fps, size)
 
     def encode() -> None:
         while (frame := frames.get()) is not None:
             writer.write(frame)
 
-    encoder = threading.Thread(target=encode)
-    encoder.start()
+    encoding = threading.Thread(target=encode)
+    encoding.start()
     capture = cv2.VideoCapture(str(video))
     while True:
         ok, frame = capture.read()
@@ -102,7 +107,7 @@ def bare_offline(video: Path, model: Path, out: Path, *, fourcc: str, analysis_f
         frames.put(frame)
     capture.release()
     frames.put(None)
-    for thread in (*workers, encoder):
+    for thread in (*workers, encoding):
         thread.join()
     writer.release()
     return sum(taken)

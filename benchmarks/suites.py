@@ -101,12 +101,18 @@ def per_frame(model: Path, frames: list[np.ndarray], stamps: list[float],
     return timings, {stage: Pairs(tuple(values)) for stage, values in ratios.items()}
 
 
+def _same_encoder(path: Path, fps: float, size: tuple[int, int]):
+    """The encoder repcam's writer uses (H.264 through PyAV, else OpenCV's best)."""
+    from repcam.sinks.video_writer import open_writer
+
+    return open_writer(path, fps, size)[0]
+
+
 def offline(clip: Path, model: Path, work: Path, pairs: int) -> dict:
     """`repcam analyse --out` on a clip (no landmark cache) against the bare decode, track and
     encode of the same clip with the same threads, in alternating pairs: wall and CPU time."""
     from repcam.apps.recorded import analyse_recording
     from repcam.io.pipeline import ANALYSIS_FPS
-    from repcam.sinks.video_writer import CODECS, open_writer
 
     spec = get_exercise(EXERCISE)
     runs = {"n": 0}
@@ -118,12 +124,9 @@ def offline(clip: Path, model: Path, work: Path, pairs: int) -> dict:
         return measured(lambda: analyse_recording(copy, spec, model,
                                                   out_dir=work / f"out_{runs['n']}"))
 
-    probe, codec_name = open_writer(work / "probe.mp4", 30.0, (64, 48))  # repcam's codec
-    probe.release()
-    codec = next(fourcc for fourcc, name in CODECS if name == codec_name)
 
     def bare_run() -> Run:
-        return measured(lambda: bare_offline(clip, model, work / "bare.mp4", fourcc=codec,
+        return measured(lambda: bare_offline(clip, model, work / "bare.mp4", encoder=_same_encoder,
                                              analysis_fps=ANALYSIS_FPS))
 
     wall, repcam_runs, bare_runs = interleaved(pairs, repcam_run, bare_run,

@@ -7,7 +7,9 @@ import os
 import queue
 import shutil
 import threading
+from fractions import Fraction
 from pathlib import Path
+from typing import Protocol
 
 import cv2
 import numpy as np
@@ -16,8 +18,12 @@ from repcam.errors import OutputError, output_error
 from repcam.io.files import temporary_beside
 from repcam.io.native_logs import quiet_native_logs
 
-# H.264 plays everywhere but many OpenCV wheels lack an encoder; MPEG-4 Part 2 always works.
+# H.264 through PyAV plays in every browser and QuickTime; OpenCV's writer is the fallback
+# (its wheels mostly lack an H.264 encoder; MPEG-4 Part 2 always works but browsers refuse it).
+PYAV_H264 = "H.264 (PyAV libx264, yuv420p, faststart)"
 CODECS = (("avc1", "H.264"), ("mp4v", "MPEG-4 Part 2 (mp4v)"))
+H264_CRF, H264_PRESET = 23, "veryfast"  # the encoder's default quality; twice as fast as 'medium'
+BT601, LIMITED_RANGE = 6, 1  # FFmpeg's codes for SMPTE 170M (BT.601) and the 16-235 range
 MAX_SIDE_PX = 3840  # larger frames (8K and up) are shrunk: the encoders refuse them
 MIN_FREE_BYTES = 1 << 20
 _END = None
@@ -30,10 +36,63 @@ def encoded_size(size: tuple[int, int]) -> tuple[int, int]:
     return (max(2, round(size[0] * scale / 2) * 2), max(2, round(size[1] * scale / 2) * 2))
 
 
+class Encoder(Protocol):
+    def write(self, image_bgr: np.ndarray) -> None: ...
+
+    def release(self) -> None: ...
+
+
+class PyAvH264:
+    """H.264 High profile, yuv420p, its index at the front (+faststart), through the FFmpeg
+    that PyAV's wheels bundle: a video every browser plays, and streams from a page."""
+
+    def __init__(self, path: Path, fps: float, size: tuple[int, int]) -> None:
+        import av
+
+        self._av = av
+        rate = Fraction(fps).limit_denominator(1001)
+        self._container = av.open(str(path), mode="w", format="mp4",
+                                  options={"movflags": "+faststart"})
+        try:
+            self._stream = self._container.add_stream("libx264", rate=rate)
+            self._stream.width, self._stream.height = size
+            self._stream.pix_fmt = "yuv420p"
+            self._stream.options = {"crf": str(H264_CRF), "preset": H264_PRESET}
+            # OpenCV converts to YUV (ten times faster than PyAV here) as BT.601, limited
+            # range: say so, or players guess BT.709 for HD and shift the colours.
+            context = self._stream.codec_context
+            context.colorspace = context.color_primaries = context.color_trc = BT601
+            context.color_range = LIMITED_RANGE
+        except Exception:
+            self._container.close()
+            raise
+        self._time_base, self._frames = 1 / rate, 0
+
+    def write(self, image_bgr: np.ndarray) -> None:
+        yuv = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2YUV_I420)
+        frame = self._av.VideoFrame.from_ndarray(yuv, format="yuv420p")
+        frame.pts, frame.time_base = self._frames, self._time_base
+        self._frames += 1
+        self._container.mux(self._stream.encode(frame))
+
+    def release(self) -> None:
+        self._container.mux(self._stream.encode(None))  # the frames the encoder still holds
+        self._container.close()
+
+
+def _pyav_h264(path: Path, fps: float, size: tuple[int, int]) -> PyAvH264 | None:
+    try:
+        return PyAvH264(path, fps, size)
+    except Exception:  # no PyAV, or its FFmpeg lacks libx264 or refuses this size: fall back
+        path.unlink(missing_ok=True)
+        return None
+
+
 def open_writer(path: Path, fps: float, size: tuple[int, int], *,
-                shown_as: Path | None = None) -> tuple[cv2.VideoWriter, str]:
-    """An opened writer and the name of the codec it uses (the best this OpenCV build has).
-    `shown_as`: the name to say in a message (the file this one will be renamed to)."""
+                shown_as: Path | None = None) -> tuple[Encoder, str]:
+    """An opened writer and the name of the codec it uses (H.264 through PyAV, else the best
+    OpenCV's build has). `shown_as`: the name to say in a message (the file this one will be
+    renamed to)."""
     shown_as = shown_as or path
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -41,6 +100,9 @@ def open_writer(path: Path, fps: float, size: tuple[int, int], *,
         path.unlink()
     except OSError as error:
         raise output_error(error, shown_as) from None
+    encoder = _pyav_h264(path, fps, size)
+    if encoder is not None:
+        return encoder, PYAV_H264
     for fourcc, name in CODECS:
         with quiet_native_logs():  # a missing encoder is reported on fd 2 by FFmpeg
             writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*fourcc), fps, size)
