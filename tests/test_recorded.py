@@ -91,6 +91,20 @@ def test_every_output_file_is_written_and_parses(analysed):
     assert "http://" not in page and "https://" not in page  # self-contained
 
 
+def test_the_report_shows_the_video_and_links_each_rep_and_fault_to_its_moment(analysed):
+    _, out = analysed
+    page = (out / "report.html").read_text()
+    assert "<video id='video' src='annotated.mp4'" in page
+    with (out / "reps.csv").open() as handle:
+        starts = [float(row["start_s"]) for row in csv.DictReader(handle)]
+    for start in starts:  # the rep number links to the rep's start, with and without script
+        assert f"<a href='annotated.mp4#t={start:.2f}' data-t='{start:.2f}'>" in page
+    session = json.loads((out / "session.json").read_text())
+    arching = next(f for f in session["faults"] if f["fault"] == "arching")
+    assert f"data-t='{arching['time_s']:.2f}'" in page  # the fault's thumbnail too
+    assert "<script>" in page and "http" not in page.split("<script>")[1]
+
+
 def test_annotated_video_matches_the_input(analysed):
     video, out = analysed
     source, annotated = read_frames(video), read_frames(out / "annotated.mp4")

@@ -234,6 +234,7 @@ def _write_outputs(result: AnalysisResult, spec: ExerciseSpec, document: dict, o
     write_session_json(document, outputs[SESSION_JSON])
     video = document["video"]
     write_report(result, spec, outputs[REPORT_HTML], thumbnails=thumbnails,
+                 video=ANNOTATED if codec is not None else None,
                  details={"model": document["model"],
                           "annotated video codec": codec or "not drawn",
                           "size": f"{video['width']}x{video['height']} at {video['fps']:.3g} fps"})

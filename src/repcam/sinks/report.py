@@ -28,12 +28,17 @@ class FaultThumbnail:
 
 
 def write_report(result: AnalysisResult, spec: ExerciseSpec, path: Path, *,
-                 thumbnails: list[FaultThumbnail], details: dict[str, str]) -> None:
-    write_text(path, render_report(result, spec, thumbnails=thumbnails, details=details))
+                 thumbnails: list[FaultThumbnail], details: dict[str, str],
+                 video: str | None = None) -> None:
+    write_text(path, render_report(result, spec, thumbnails=thumbnails, details=details,
+                                   video=video))
 
 
 def render_report(result: AnalysisResult, spec: ExerciseSpec, *,
-                  thumbnails: list[FaultThumbnail], details: dict[str, str]) -> str:
+                  thumbnails: list[FaultThumbnail], details: dict[str, str],
+                  video: str | None = None) -> str:
+    """`video`: the annotated video's file name beside the page, shown above the reps; each
+    rep and fault then links to its moment in it."""
     plots = [_png_tag(_angle_figure(result, spec), "angles over time")]
     if result.reps:
         plots.append(_png_tag(_per_rep_figure(result, spec), "per-rep range and hold"))
@@ -41,12 +46,31 @@ def render_report(result: AnalysisResult, spec: ExerciseSpec, *,
         _header(result),
         _summary(result, spec),
         _notes(result),
+        _player(video),
         "<h2>Angles over time</h2>" + "".join(plots),
-        "<h2>Rep by rep</h2>" + _rep_table(result, spec),
-        _gallery(thumbnails),
+        "<h2>Rep by rep</h2>" + _rep_table(result, spec, video),
+        _gallery(thumbnails, video),
         _footer(details),
     ]
-    return PAGE.format(title=html.escape(f"repcam: {result.title}"), body="\n".join(sections))
+    return PAGE.format(title=html.escape(f"repcam: {result.title}"),
+                       body="\n".join(s for s in sections if s), script=SEEK_SCRIPT)
+
+
+def _player(video: str | None) -> str:
+    if video is None:
+        return ""
+    name = html.escape(video, quote=True)
+    return (f"<h2>The video</h2><video id='video' src='{name}' controls preload='metadata' "
+            f"playsinline></video><p class='hint'>Click a rep or a fault to see its moment.</p>")
+
+
+def _moment(seconds: float, text: str, video: str | None) -> str:
+    """`text` linking to `seconds` into the video: the page's player seeks there, and
+    without script the link opens the video itself at that time (a media fragment)."""
+    if video is None:
+        return html.escape(text)
+    href = html.escape(f"{video}#t={seconds:.2f}", quote=True)
+    return f"<a href='{href}' data-t='{seconds:.2f}'>{html.escape(text)}</a>"
 
 
 # -- figures --------------------------------------------------------------------------------
@@ -187,16 +211,21 @@ HOLD_COLUMNS = ("hold_s", "hold_target_s", "hold_met")
 HEADINGS = {"fault_cues": "faults"}  # a person reads the cues; the codes are for programs
 
 
-def _rep_table(result: AnalysisResult, spec: ExerciseSpec) -> str:
+def _rep_table(result: AnalysisResult, spec: ExerciseSpec, video: str | None) -> str:
     rows = rep_rows(result)
     if not rows:
         return "<p>No rep was counted.</p>"
     columns = [c for c in rows[0] if c != "faults" and (spec.hold_ms > 0 or c not in HOLD_COLUMNS)]
     head = "".join(f"<th>{html.escape(HEADINGS.get(c, c.replace('_', ' ')))}</th>"
                    for c in columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(_cell(row[c]))}</td>" for c in columns) + "</tr>"
-        for row in rows)
+
+    def cell(row: dict, column: str) -> str:
+        text = _cell(row[column])
+        return _moment(float(row["start_s"]), text, video) if column == "rep" else \
+            html.escape(text)
+
+    body = "".join("<tr>" + "".join(f"<td>{cell(row, c)}</td>" for c in columns) + "</tr>"
+                   for row in rows)
     return f"<table id='reps'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -208,13 +237,13 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def _gallery(thumbnails: list[FaultThumbnail]) -> str:
+def _gallery(thumbnails: list[FaultThumbnail], video: str | None) -> str:
     if not thumbnails:
         return ""
     figures = "".join(
         f"<figure><img alt='{html.escape(t.fault)}' "
         f"src='data:image/jpeg;base64,{base64.b64encode(t.jpeg).decode()}'>"
-        f"<figcaption>{t.time_s:.1f} s, rep {t.rep}: "
+        f"<figcaption>{_moment(t.time_s, f'{t.time_s:.1f} s, rep {t.rep}', video)}: "
         f"&ldquo;{html.escape(t.cue)}&rdquo;</figcaption></figure>"
         for t in thumbnails)
     return f"<h2>Faults</h2><div class='gallery'>{figures}</div>"
@@ -246,9 +275,31 @@ th {{ background: #f4f5f7; }}
 .gallery {{ display: flex; flex-wrap: wrap; gap: 1rem; }}
 figure {{ margin: 0; width: 18rem; }} figure img {{ width: 100%; border-radius: .3rem; }}
 figcaption {{ font-size: .85rem; }}
-footer {{ margin-top: 2rem; color: #888; font-size: .8rem; }}
+footer {{ margin-top: 2rem; color: #666; font-size: .8rem; }}
+video {{ width: 100%; max-height: 70vh; background: #000; border-radius: .4rem; }}
+.hint {{ color: #666; font-size: .85rem; }}
+a[data-t] {{ color: #1a5fb4; }}
+@media print {{
+  video, .hint {{ display: none; }}
+  a[data-t] {{ color: inherit; text-decoration: none; }}
+  body {{ margin: 0; max-width: none; }}
+  img.plot, figure {{ break-inside: avoid; }}
+}}
 </style></head>
 <body>
 {body}
+<script>{script}</script>
 </body></html>
+"""
+# Seeking the page's player; without script the links open the video at their moment.
+SEEK_SCRIPT = """
+document.addEventListener('click', function (event) {
+  var link = event.target.closest('a[data-t]');
+  var video = document.getElementById('video');
+  if (!link || !video) return;
+  event.preventDefault();
+  video.currentTime = parseFloat(link.dataset.t);
+  video.scrollIntoView({block: 'nearest'});
+  video.play().catch(function () {});
+});
 """

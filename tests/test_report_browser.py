@@ -1,0 +1,77 @@
+"""The report in a real browser (Debian's Chromium, driven by Playwright): the video plays,
+a click on a rep seeks to it, and the page prints to a clean PDF."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from repcam.synthetic import Camera, RepPlan, synthesize
+from repcam.synthetic.video import write_clip
+
+REPCAM = str(Path(sys.executable).with_name("repcam"))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    chromium = shutil.which("chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    if chromium is None or sync_playwright is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium and Playwright are installed by .ci/run")
+        pytest.skip("needs Debian's chromium and pip's playwright (pip install -e '.[browser]')")
+    with sync_playwright() as playwright:
+        # Root in a container has no user namespaces for Chromium's sandbox.
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("report")
+    clip = synthesize("bridge", [RepPlan(hold_s=1.0), RepPlan(hold_s=1.0)],
+                      camera=Camera(size_px=(480, 270)), fps=10)
+    write_clip(clip, folder / "bridge.mp4")
+    done = subprocess.run([REPCAM, "analyse", str(folder / "bridge.mp4"), "-e", "bridge",
+                           "--out", str(folder / "out")], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    return folder / "out" / "report.html"
+
+
+def rep_starts(report: Path) -> list[float]:
+    with (report.parent / "reps.csv").open() as handle:
+        return [float(row["start_s"]) for row in csv.DictReader(handle)]
+
+
+def test_clicking_rep_2_puts_the_video_at_rep_2_s_start(browser, report):
+    page = browser.new_page()
+    page.goto(report.as_uri())
+    page.wait_for_function("document.getElementById('video').readyState >= 1", timeout=20000)
+    assert page.evaluate("document.getElementById('video').duration") > 5  # H.264 plays
+    page.click("table#reps tbody tr:nth-child(2) a[data-t]")
+    page.wait_for_function("document.getElementById('video').currentTime > 0", timeout=10000)
+    start = rep_starts(report)[1]
+    assert page.evaluate("document.getElementById('video').currentTime") == \
+        pytest.approx(start, abs=0.3)  # playing on from there
+    page.close()
+
+
+def test_the_page_prints_to_a_pdf_without_the_player(browser, report, tmp_path):
+    page = browser.new_page()
+    page.goto(report.as_uri())
+    page.emulate_media(media="print")
+    assert page.evaluate("getComputedStyle(document.getElementById('video')).display") == "none"
+    pdf = page.pdf(path=str(tmp_path / "report.pdf"))
+    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") >= 1
+    page.close()
