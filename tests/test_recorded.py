@@ -103,6 +103,11 @@ def test_the_report_shows_the_video_and_links_each_rep_and_fault_to_its_moment(a
     arching = next(f for f in session["faults"] if f["fault"] == "arching")
     assert f"data-t='{arching['time_s']:.2f}'" in page  # the fault's thumbnail too
     assert "<script>" in page and "http" not in page.split("<script>")[1]
+    trace = json.loads(page.split("<script type='application/json' id='trace'>")[1]
+                       .split("</script>")[0])  # the angle plot's hover read-out
+    assert [rep[0] for rep in trace["reps"]] == [1, 2] and len(trace["t"]) > 50
+    assert set(trace["series"]) == {"left"} and trace["unit"] == "deg"
+    assert 'img class="plot" alt="angles over time" data-x0=' in page  # clickable
 
 
 def test_annotated_video_matches_the_input(analysed):

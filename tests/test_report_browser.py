@@ -75,3 +75,33 @@ def test_the_page_prints_to_a_pdf_without_the_player(browser, report, tmp_path):
     pdf = page.pdf(path=str(tmp_path / "report.pdf"))
     assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") >= 1
     page.close()
+
+
+def test_the_angle_plot_reads_out_and_seeks_where_it_is_clicked(browser, report):
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page.goto(report.as_uri())
+    page.wait_for_function("document.getElementById('video').readyState >= 1", timeout=20000)
+    plot = page.locator("img.plot[data-t0]")
+    plot.scroll_into_view_if_needed()
+    box = plot.bounding_box()
+    x0, x1, t0, t1 = (float(plot.get_attribute(name)) for name in
+                      ("data-x0", "data-x1", "data-t0", "data-t1"))
+    start, end = rep_starts(report)[1], rep_ends(report)[1]
+    moment = (start + end) / 2  # the middle of rep 2
+    x = box["x"] + box["width"] * (x0 + (moment - t0) / (t1 - t0) * (x1 - x0))
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    readout = page.locator("#readout")
+    assert readout.is_visible()
+    text = readout.text_content()
+    assert "rep 2" in text and f"{moment:.1f} s" in text and "left" in text
+    page.mouse.click(x, y)
+    page.wait_for_function("document.getElementById('video').currentTime > 0", timeout=10000)
+    assert page.evaluate("document.getElementById('video').currentTime") == \
+        pytest.approx(moment, abs=0.4)
+    page.close()
+
+
+def rep_ends(report: Path) -> list[float]:
+    with (report.parent / "reps.csv").open() as handle:
+        return [float(row["end_s"]) for row in csv.DictReader(handle)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +40,8 @@ def render_report(result: AnalysisResult, spec: ExerciseSpec, *,
                   video: str | None = None) -> str:
     """`video`: the annotated video's file name beside the page, shown above the reps; each
     rep and fault then links to its moment in it."""
-    plots = [_png_tag(_angle_figure(result, spec), "angles over time")]
+    angles = _angle_figure(result, spec)
+    plots = [_png_tag(angles, "angles over time", _time_axis(angles)) + _trace_data(result, spec)]
     if result.reps:
         plots.append(_png_tag(_per_rep_figure(result, spec), "per-rep range and hold"))
     sections = [
@@ -151,12 +153,42 @@ def _per_rep_figure(result: AnalysisResult, spec: ExerciseSpec):
     return figure
 
 
-def _png_tag(figure, alt: str) -> str:
+def _time_axis(figure) -> dict[str, str]:
+    """Where the shared time axis lies in the picture (fractions of its width) and the times
+    at its ends: the page's script turns a point of the plot into a moment of the video."""
+    axis = figure.axes[0]
+    left, right = axis.get_position().x0, axis.get_position().x1
+    start, end = axis.get_xlim()
+    return {"data-x0": f"{left:.4f}", "data-x1": f"{right:.4f}",
+            "data-t0": f"{start:.3f}", "data-t1": f"{end:.3f}"}
+
+
+def _trace_data(result: AnalysisResult, spec: ExerciseSpec) -> str:
+    """The plotted rep signal and the reps, for the plot's hover read-out (time, angle, rep)."""
+    trace = result.trace
+    if trace is None or not len(trace.times_s):
+        return ""
+    angle = spec.signal_for(View(result.view)).angle
+    series = {side: [None if not math.isfinite(v) else round(float(v), 1)
+                     for v in trace.series[f"{angle}_{side}"]] for side in SIDE_COLOURS
+              if np.isfinite(trace.series[f"{angle}_{side}"]).any()}
+    data = {"label": f"{angle.replace('_', ' ')}", "unit": unit_of(angle),
+            "t": [round(float(t), 2) for t in trace.times_s], "series": series,
+            "reps": [[r.index, r.start_ms / 1000, r.end_ms / 1000] for r in result.reps]}
+    # A script's text is not unescaped by the browser: only "</" must not appear in it.
+    text = json.dumps(data).replace("</", "<\\/")
+    return (f"<script type='application/json' id='trace'>{text}</script>"
+            "<div id='readout' class='readout' hidden></div>")
+
+
+def _png_tag(figure, alt: str, attributes: dict[str, str] | None = None) -> str:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=90)
     _pyplot().close(figure)
     data = base64.b64encode(buffer.getvalue()).decode()
-    return f'<img class="plot" alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
+    extra = "".join(f' {k}="{html.escape(v)}"' for k, v in (attributes or {}).items())
+    return (f'<img class="plot" alt="{html.escape(alt)}"{extra} '
+            f'src="data:image/png;base64,{data}">')
 
 
 # -- html pieces ------------------------------------------------------------------------------
@@ -279,8 +311,11 @@ footer {{ margin-top: 2rem; color: #666; font-size: .8rem; }}
 video {{ width: 100%; max-height: 70vh; background: #000; border-radius: .4rem; }}
 .hint {{ color: #666; font-size: .85rem; }}
 a[data-t] {{ color: #1a5fb4; }}
+img.plot[data-t0] {{ cursor: crosshair; }}
+.readout {{ position: fixed; background: #222; color: #fff; font-size: .8rem;
+            padding: .2rem .4rem; border-radius: .2rem; pointer-events: none; }}
 @media print {{
-  video, .hint {{ display: none; }}
+  video, .hint, .readout {{ display: none; }}
   a[data-t] {{ color: inherit; text-decoration: none; }}
   body {{ margin: 0; max-width: none; }}
   img.plot, figure {{ break-inside: avoid; }}
@@ -291,15 +326,50 @@ a[data-t] {{ color: #1a5fb4; }}
 <script>{script}</script>
 </body></html>
 """
-# Seeking the page's player; without script the links open the video at their moment.
+# The page's player seeks to a clicked rep, fault or point of the angle plot, and the plot
+# reads out time, angle and rep under the pointer. Without script the links open the video
+# at their moment and the plot is a picture.
 SEEK_SCRIPT = """
-document.addEventListener('click', function (event) {
-  var link = event.target.closest('a[data-t]');
-  var video = document.getElementById('video');
-  if (!link || !video) return;
-  event.preventDefault();
-  video.currentTime = parseFloat(link.dataset.t);
+var video = document.getElementById('video');
+var traceTag = document.getElementById('trace');
+var trace = traceTag ? JSON.parse(traceTag.textContent) : null;
+function seek(seconds) {
+  if (!video) return;
+  video.currentTime = seconds;
   video.scrollIntoView({block: 'nearest'});
   video.play().catch(function () {});
+}
+function timeAt(plot, event) {
+  var box = plot.getBoundingClientRect(), d = plot.dataset;
+  var share = ((event.clientX - box.left) / box.width - d.x0) / (d.x1 - d.x0);
+  if (share < 0 || share > 1) return null;
+  return parseFloat(d.t0) + share * (d.t1 - d.t0);
+}
+document.addEventListener('click', function (event) {
+  var link = event.target.closest('a[data-t]');
+  if (link && video) { event.preventDefault(); seek(parseFloat(link.dataset.t)); return; }
+  var plot = event.target.closest('img.plot[data-t0]');
+  var t = plot ? timeAt(plot, event) : null;
+  if (t !== null && video) seek(Math.max(0, t));
+});
+document.addEventListener('mousemove', function (event) {
+  var readout = document.getElementById('readout');
+  var plot = event.target.closest('img.plot[data-t0]');
+  var t = plot && trace ? timeAt(plot, event) : null;
+  if (!readout) return;
+  if (t === null) { readout.hidden = true; return; }
+  var i = 0;
+  while (i < trace.t.length - 1 && trace.t[i + 1] <= t) i++;
+  var parts = [t.toFixed(1) + ' s'];
+  for (var side in trace.series) {
+    var value = trace.series[side][i];
+    if (value !== null) parts.push(side + ' ' + value + ' ' + trace.unit);
+  }
+  var rep = trace.reps.find(function (r) { return r[1] <= t && t <= r[2]; });
+  if (rep) parts.push('rep ' + rep[0]);
+  readout.textContent = trace.label + ': ' + parts.join(', ');
+  readout.style.left = (event.clientX + 12) + 'px';
+  readout.style.top = (event.clientY + 12) + 'px';
+  readout.hidden = false;
 });
 """

@@ -67,17 +67,27 @@ class PyAvH264:
             self._container.close()
             raise
         self._time_base, self._frames = 1 / rate, 0
+        self._failed = False  # after a failed write FFmpeg's muxer must not be touched again
 
     def write(self, image_bgr: np.ndarray) -> None:
         yuv = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2YUV_I420)
         frame = self._av.VideoFrame.from_ndarray(yuv, format="yuv420p")
         frame.pts, frame.time_base = self._frames, self._time_base
         self._frames += 1
-        self._container.mux(self._stream.encode(frame))
+        try:
+            self._container.mux(self._stream.encode(frame))
+        except Exception:
+            self._failed = True
+            raise
 
     def release(self) -> None:
-        self._container.mux(self._stream.encode(None))  # the frames the encoder still holds
-        self._container.close()
+        """Flushes what the encoder still holds and closes the file; after a failed write it
+        only closes it (flushing then crashes PyAV 18: measured on a full disk)."""
+        try:
+            if not self._failed:
+                self._container.mux(self._stream.encode(None))
+        finally:
+            self._container.close()
 
 
 def _pyav_h264(path: Path, fps: float, size: tuple[int, int]) -> PyAvH264 | None:
@@ -129,17 +139,26 @@ class VideoWriterThread:
         self._queue: queue.Queue[np.ndarray | None] = queue.Queue(maxsize=16)
         self._thread = threading.Thread(target=self._run, daemon=True, name="repcam-encode")
         self.frames_written = 0
+        self._failure: Exception | None = None  # the encoder's, said by close()
         self._thread.start()
 
     def _run(self) -> None:
         while (frame := self._queue.get()) is not _END:
-            if self._resize:
-                frame = cv2.resize(frame, self.size, interpolation=cv2.INTER_AREA)
-            self._writer.write(frame)
-            self.frames_written += 1
+            if self._failure is not None:
+                continue  # keep taking frames, so that write() never waits on a full queue
+            try:
+                if self._resize:
+                    frame = cv2.resize(frame, self.size, interpolation=cv2.INTER_AREA)
+                self._writer.write(frame)
+                self.frames_written += 1
+            except Exception as error:  # a full disk, the encoder refusing a frame
+                self._failure = error
 
     def write(self, frame: np.ndarray) -> None:
-        self._queue.put(frame)
+        """Queues the frame. A failed encoder is said by `close()`, not here: a live set goes
+        on when its recording fails (the disk filled), as it did with OpenCV's writer."""
+        if self._failure is None:
+            self._queue.put(frame)
 
     def close(self) -> None:
         if self._writer is None:
@@ -147,15 +166,33 @@ class VideoWriterThread:
         if self._thread.is_alive():
             self._queue.put(_END)
             self._thread.join()
-        self._writer.release()
+        try:
+            self._writer.release()
+        except Exception as error:  # the last frames and the index, on a disk just filled
+            self._failure = self._failure or error
         self._writer = None
         try:
+            if self._failure is not None:
+                raise self._output_error()
             if not self._partial.exists() or self._partial.stat().st_size == 0:
                 raise OSError(errno.ENOSPC, "nothing could be written")
             os.replace(self._partial, self.path)
         except OSError as error:
             self._partial.unlink(missing_ok=True)
             raise output_error(error, self.path) from None
+        except OutputError:
+            self._partial.unlink(missing_ok=True)
+            raise
+
+    def _output_error(self) -> OutputError:
+        """The encoder's failure in words: a full disk is said as one (FFmpeg's errors carry
+        the errno; OpenCV's writer only ever says "no")."""
+        error = self._failure
+        if isinstance(error, OSError) and error.errno:
+            return output_error(error, self.path)
+        if shutil.disk_usage(self._partial.parent).free < MIN_FREE_BYTES:
+            return output_error(OSError(errno.ENOSPC, "No space left"), self.path)
+        return OutputError(f"{self.path.name} could not be encoded: {error}.")
 
     def __enter__(self) -> VideoWriterThread:
         return self
