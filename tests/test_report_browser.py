@@ -71,7 +71,8 @@ def test_the_page_prints_to_a_pdf_without_the_player(browser, report, tmp_path):
     page = browser.new_page()
     page.goto(report.as_uri())
     page.emulate_media(media="print")
-    assert page.evaluate("getComputedStyle(document.getElementById('video')).display") == "none"
+    assert page.evaluate("getComputedStyle(document.querySelector('.player')).display") == \
+        "none"  # the player and its heading: a printed page cannot play
     pdf = page.pdf(path=str(tmp_path / "report.pdf"))
     assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") >= 1
     page.close()

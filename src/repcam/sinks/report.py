@@ -62,8 +62,9 @@ def _player(video: str | None) -> str:
     if video is None:
         return ""
     name = html.escape(video, quote=True)
-    return (f"<h2>The video</h2><video id='video' src='{name}' controls preload='metadata' "
-            f"playsinline></video><p class='hint'>Click a rep or a fault to see its moment.</p>")
+    return (f"<section class='player'><h2>The video</h2><video id='video' src='{name}' "
+            "controls preload='metadata' playsinline></video><p class='hint'>Click a rep, a "
+            "fault or a point of the angle plot to see that moment.</p></section>")
 
 
 def _moment(seconds: float, text: str, video: str | None) -> str:
@@ -309,13 +310,13 @@ figure {{ margin: 0; width: 18rem; }} figure img {{ width: 100%; border-radius: 
 figcaption {{ font-size: .85rem; }}
 footer {{ margin-top: 2rem; color: #666; font-size: .8rem; }}
 video {{ width: 100%; max-height: 70vh; background: #000; border-radius: .4rem; }}
-.hint {{ color: #666; font-size: .85rem; }}
+.hint {{ color: #555; font-size: .85rem; }}
 a[data-t] {{ color: #1a5fb4; }}
 img.plot[data-t0] {{ cursor: crosshair; }}
 .readout {{ position: fixed; background: #222; color: #fff; font-size: .8rem;
             padding: .2rem .4rem; border-radius: .2rem; pointer-events: none; }}
 @media print {{
-  video, .hint, .readout {{ display: none; }}
+  .player, .readout {{ display: none; }}
   a[data-t] {{ color: inherit; text-decoration: none; }}
   body {{ margin: 0; max-width: none; }}
   img.plot, figure {{ break-inside: avoid; }}
