@@ -7,6 +7,7 @@ import contextlib
 import csv
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -254,3 +255,25 @@ def test_a_local_ray_cluster_gives_what_analyse_gives(clips, serial, ray_cluster
                   env={**fresh_env(tmp_path), **RAY_ON_LOOPBACK}, timeout=600)
     assert done.returncode == 0, done.stderr
     assert_same_as_serial(out, serial)
+
+
+def test_ray_alone_starts_a_local_cluster_on_loopback(clips, serial, tmp_path):
+    if shutil.which("ray", path=str(Path(sys.executable).parent)) is None:
+        if os.environ.get("CI"):
+            pytest.fail("Ray is not installed: .ci/run installs the cluster extra")
+        pytest.skip("Ray is not installed (pip install -e '.[cluster]')")
+    out, temp = tmp_path / "out", tempfile.mkdtemp(prefix="ray", dir="/tmp")  # short paths
+    env = {**fresh_env(tmp_path), "HOME": str(tmp_path), "RAY_USAGE_STATS_ENABLED": "0",
+           "RAY_TMPDIR": temp}
+    env.pop("RAY_ADDRESS", None)
+    try:
+        done = repcam("batch", str(clips), "--out", str(out), "--ray", env=env, timeout=600)
+        assert done.returncode == 0, done.stderr
+        assert "Token authentication" not in done.stderr  # Ray's notices are not ours to show
+        assert_same_as_serial(out, serial)
+        logs = "".join(path.read_text(errors="replace")
+                       for path in Path(temp).rglob("*.log") if path.is_file())
+        addresses = re.findall(r"gcs-address=([\d.]+):", logs)
+        assert addresses and set(addresses) == {"127.0.0.1"}  # nothing listens on the network
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
