@@ -12,7 +12,6 @@ sha256), so a folder without a valid one is redone.
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -25,9 +24,9 @@ from repcam import __version__
 from repcam.core.sides import SIDES, Side
 from repcam.errors import InputError, RepcamError
 from repcam.exercises.registry import AUTO, UnknownExercise, get_exercise
-from repcam.folds.set_analysis import AnalysisResult
 from repcam.io.files import replacing
 from repcam.io.logbook import import_session, session_from_analysis
+from repcam.io.models.provision import sha256_of
 from repcam.io.session_store import SessionLog
 from repcam.io.sources import VIDEO_SUFFIXES, VideoFileSource
 
@@ -74,7 +73,6 @@ class JobOutcome:
     document: dict | None = None  # session.json, for the session log
     problem: str = ""
     seconds: float = 0.0  # wall time of the analysis
-    video_s: float = 0.0  # length of the video
 
     @property
     def failed(self) -> bool:
@@ -182,16 +180,8 @@ def fingerprint(job: BatchJob) -> dict[str, object]:
     return {"video": str(job.video), "size": stat.st_size,
             "mtime_ns": stat.st_mtime_ns, "exercise": job.exercise, "side": job.side,
             "reps": job.reps, "model": job.model, "person": job.person,
-            "config": _digest(job.config) if job.config else None,
+            "config": sha256_of(job.config) if job.config else None,
             "repcam_version": __version__}
-
-
-def _digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def completed(job: BatchJob) -> JobOutcome | None:
@@ -200,19 +190,18 @@ def completed(job: BatchJob) -> JobOutcome | None:
         done = json.loads((job.out_dir / DONE_FILE).read_text())
         if done["input"] != json.loads(json.dumps(fingerprint(job))):
             return None
-        if any(_digest(job.out_dir / name) != sha for name, sha in done["files"].items()):
+        if any(sha256_of(job.out_dir / name) != sha for name, sha in done["files"].items()):
             return None
         document = json.loads((job.out_dir / "session.json").read_text())
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return JobOutcome(job, Status.SKIPPED, done["summary"], document, "", 0.0, done["video_s"])
+    return JobOutcome(job, Status.SKIPPED, summary_of(document), document)
 
 
-def _seal(job: BatchJob, outputs: Iterable[Path], summary: dict, video_s: float) -> None:
-    files = {path.name: _digest(path) for path in outputs}
+def _seal(job: BatchJob, outputs: Iterable[Path]) -> None:
+    files = {path.name: sha256_of(path) for path in outputs}
     with replacing(job.out_dir / DONE_FILE) as handle:
-        json.dump({"input": fingerprint(job), "files": files, "summary": summary,
-                   "video_s": video_s}, handle, indent=1, default=str)
+        json.dump({"input": fingerprint(job), "files": files}, handle, indent=1, default=str)
 
 
 # -- one job (in a worker) ----------------------------------------------------------------
@@ -224,11 +213,9 @@ def run_job(job: BatchJob) -> JobOutcome:
     from repcam.io.settings import load_config
 
     started = time.monotonic()
-    video_s = 0.0
     try:
         model_path = ensure_model(job.model)
         settings = load_config(job.config)
-        video_s = video_seconds(job)
         spec = get_exercise(job.exercise) if job.exercise else \
             recognise_video(job.video, model_path).best.spec
         spec = settings.spec(spec)
@@ -236,25 +223,25 @@ def run_job(job: BatchJob) -> JobOutcome:
                                      side=job.side, target_reps=job.reps or settings.reps(spec))
     except RepcamError as error:
         return JobOutcome(job, Status.FAILED, problem=str(error),
-                          seconds=time.monotonic() - started, video_s=video_s)
+                          seconds=time.monotonic() - started)
     except Exception as error:  # one bad video never stops the others
         return JobOutcome(job, Status.FAILED, problem=f"unexpected {type(error).__name__}: {error}",
-                          seconds=time.monotonic() - started, video_s=video_s)
-    result = recorded.result
-    summary = summary_of(result)
-    if result.problem is not None:
-        return JobOutcome(job, Status.FAILED, summary, None, result.problem.message,
-                          time.monotonic() - started, video_s)
-    _seal(job, recorded.outputs.values(), summary, video_s)
-    return JobOutcome(job, Status.DONE, summary, recorded.document, "",
-                      time.monotonic() - started, video_s)
+                          seconds=time.monotonic() - started)
+    document, problem = recorded.document, recorded.result.problem
+    if problem is not None:
+        return JobOutcome(job, Status.FAILED, summary_of(document), None, problem.message,
+                          time.monotonic() - started)
+    _seal(job, recorded.outputs.values())
+    return JobOutcome(job, Status.DONE, summary_of(document), document, "",
+                      time.monotonic() - started)
 
 
-def summary_of(result: AnalysisResult) -> dict[str, object]:
-    timed = [r for r in result.reps if r.hold_target_ms > 0]
-    return {"exercise": result.exercise, "reps": result.count,
-            "holds_met": f"{sum(r.hold_met for r in timed)}/{len(timed)}" if timed else "",
-            "faults": len(result.faults), "verdict": result.verdict.sentence()}
+def summary_of(document: dict) -> dict[str, object]:
+    """batch.csv's columns for a video, read from its session.json."""
+    totals = document["totals"]
+    held = f"{totals['holds_met']}/{totals['holds_timed']}" if totals["holds_timed"] else ""
+    return {"exercise": document["exercise"], "reps": totals["reps"], "holds_met": held,
+            "faults": len(document["faults"]), "verdict": document["verdict"]["sentence"]}
 
 
 # -- the driver ---------------------------------------------------------------------------
@@ -294,10 +281,12 @@ class BatchRun:
                  log: SessionLog | None = None) -> None:
         self.jobs, self.out, self.runner, self.log = jobs, out, runner, log
         self.outcomes: dict[BatchJob, JobOutcome] = {}
+        self._video_s: dict[BatchJob, float] = {}  # the length of each video to analyse
 
     def run(self, on_outcome: OnOutcome = lambda outcome, progress: None) -> list[JobOutcome]:
         done, todo = pending(self.jobs)
-        progress = BatchProgress(len(self.jobs), sum(map(video_seconds, todo)))
+        self._video_s = {job: video_seconds(job) for job in todo}  # each file probed once
+        progress = BatchProgress(len(self.jobs), sum(self._video_s.values()))
         try:
             for outcome in done:
                 self._record(outcome, progress, on_outcome)
@@ -316,8 +305,7 @@ class BatchRun:
         if outcome.status is not Status.RETRYING:
             self.outcomes[outcome.job] = outcome
             progress.done += 1
-            if outcome.status is not Status.SKIPPED:  # not counted in the total either
-                progress.video_s_done += outcome.video_s
+            progress.video_s_done += self._video_s.get(outcome.job, 0.0)  # skipped: 0
             if self.log is not None and outcome.document is not None:
                 import_session(self.log, session_from_analysis(outcome.document),
                                profile=outcome.job.person)
@@ -346,7 +334,6 @@ def pending(jobs: list[BatchJob]) -> tuple[list[JobOutcome], list[BatchJob]]:
 
 def video_seconds(job: BatchJob) -> float:
     try:
-        info = VideoFileSource(job.video).info
-    except RepcamError:
+        return VideoFileSource(job.video).info.announced_s
+    except RepcamError:  # unreadable: its worker says so
         return 0.0
-    return (info.frame_count or 0) / info.fps if info.fps else 0.0

@@ -205,7 +205,7 @@ def _flag_truncation(result: AnalysisResult, info: SourceInfo,
     """A file that stops well before the length its container announces is damaged. The
     last pose analysed is up to one analysis interval before the end of an intact file, which
     matters for clips of a second or less."""
-    announced_s = (info.frame_count or 0) / info.fps
+    announced_s = info.announced_s
     step_s = max(1.0 / info.fps, 1.0 / analysis_fps if analysis_fps > 0 else 0.0)
     readable_s = result.duration_s + step_s
     if result.problem is not None or readable_s >= TRUNCATED_SHARE * announced_s:

@@ -24,6 +24,13 @@ RETRIES = 1  # a video whose worker died is run again this many times
 OnStart = Callable[[BatchJob, int], None]  # (job, pid of the worker that took it)
 
 
+def _lost(job: BatchJob, attempt: int, problem: str) -> JobOutcome:
+    """A job whose worker or task died: run once more, or failed after its retry."""
+    if attempt < RETRIES:
+        return JobOutcome(job, Status.RETRYING, problem=f"{problem}; trying once more")
+    return JobOutcome(job, Status.FAILED, problem=f"{problem}, twice")
+
+
 def default_workers() -> int:
     """One analysis already keeps two threads busy (decoding and the pose model)."""
     return max(1, (os.cpu_count() or 2) // 2)
@@ -96,11 +103,11 @@ class LocalPool:
         with contextlib.suppress(EOFError, OSError):
             return worker.connection.recv()
         worker.process.join(timeout=5)
-        problem = f"the worker analysing it stopped (exit code {worker.process.exitcode})"
-        if worker.attempt < RETRIES:
+        outcome = _lost(job, worker.attempt, f"the worker analysing it stopped (exit code "
+                        f"{worker.process.exitcode})")
+        if outcome.status is Status.RETRYING:
             queue.append((job, worker.attempt + 1))
-            return JobOutcome(job, Status.RETRYING, problem=f"{problem}; trying once more")
-        return JobOutcome(job, Status.FAILED, problem=f"{problem}, twice")
+        return outcome
 
     @staticmethod
     def _stop(worker: _Worker) -> None:
@@ -133,6 +140,8 @@ class RayCluster:
         self.address = address
 
     def run(self, jobs: list[BatchJob]) -> Iterator[JobOutcome]:
+        if not jobs:  # all done by an earlier run: no cluster to start or join
+            return
         ray = self._ray
         logging.getLogger("ray").setLevel(logging.ERROR)  # its notices are not our messages
         try:
@@ -152,12 +161,10 @@ class RayCluster:
                 try:
                     yield ray.get(ready)
                 except ray.exceptions.RayError as error:
-                    problem = f"the Ray task analysing it failed ({type(error).__name__})"
-                    if attempt < RETRIES:
+                    outcome = _lost(job, attempt, f"the Ray task analysing it failed "
+                                    f"({type(error).__name__})")
+                    if outcome.status is Status.RETRYING:
                         running[task.remote(job)] = (job, attempt + 1)
-                        yield JobOutcome(job, Status.RETRYING,
-                                         problem=f"{problem}; trying once more")
-                    else:
-                        yield JobOutcome(job, Status.FAILED, problem=f"{problem}, twice")
+                    yield outcome
         finally:
             ray.shutdown()

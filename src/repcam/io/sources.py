@@ -51,6 +51,11 @@ class SourceInfo:
     fps: float
     frame_count: int | None  # None for live sources
 
+    @property
+    def announced_s(self) -> float:
+        """The length the container announces (0 for live sources)."""
+        return (self.frame_count or 0) / self.fps if self.fps else 0.0
+
 
 IMAGE_SIGNATURES = ((b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG photo"),
                     (b"GIF8", "a GIF image"), (b"BM", "a bitmap image"),

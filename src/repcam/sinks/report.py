@@ -170,10 +170,10 @@ def _trace_data(result: AnalysisResult, spec: ExerciseSpec) -> str:
     if trace is None or not len(trace.times_s):
         return ""
     angle = spec.signal_for(View(result.view)).angle
-    series = {side: [None if not math.isfinite(v) else round(float(v), 1)
-                     for v in trace.series[f"{angle}_{side}"]] for side in SIDE_COLOURS
-              if np.isfinite(trace.series[f"{angle}_{side}"]).any()}
-    data = {"label": f"{angle.replace('_', ' ')}", "unit": unit_of(angle),
+    seen = {side: trace.series[f"{angle}_{side}"] for side in SIDE_COLOURS}
+    series = {side: [round(float(v), 1) if math.isfinite(v) else None for v in values]
+              for side, values in seen.items() if np.isfinite(values).any()}
+    data = {"label": angle.replace("_", " "), "unit": unit_of(angle),
             "t": [round(float(t), 2) for t in trace.times_s], "series": series,
             "reps": [[r.index, r.start_ms / 1000, r.end_ms / 1000] for r in result.reps]}
     # A script's text is not unescaped by the browser: only "</" must not appear in it.

@@ -36,6 +36,10 @@ def encoded_size(size: tuple[int, int]) -> tuple[int, int]:
     return (max(2, round(size[0] * scale / 2) * 2), max(2, round(size[1] * scale / 2) * 2))
 
 
+def _disk_full(folder: Path) -> bool:
+    return shutil.disk_usage(folder).free < MIN_FREE_BYTES
+
+
 class Encoder(Protocol):
     def write(self, image_bgr: np.ndarray) -> None: ...
 
@@ -120,7 +124,7 @@ def open_writer(path: Path, fps: float, size: tuple[int, int], *,
             return writer, name
         writer.release()
         path.unlink(missing_ok=True)
-    if shutil.disk_usage(path.parent).free < MIN_FREE_BYTES:  # the encoder only says "no"
+    if _disk_full(path.parent):  # the encoder only says "no"
         raise output_error(OSError(errno.ENOSPC, "No space left"), shown_as)
     raise OutputError(f"No video encoder here accepts {size[0]}x{size[1]} at {fps:g} fps, so "
                       f"{shown_as.name} was not written.")
@@ -190,7 +194,7 @@ class VideoWriterThread:
         error = self._failure
         if isinstance(error, OSError) and error.errno:
             return output_error(error, self.path)
-        if shutil.disk_usage(self._partial.parent).free < MIN_FREE_BYTES:
+        if _disk_full(self._partial.parent):
             return output_error(OSError(errno.ENOSPC, "No space left"), self.path)
         return OutputError(f"{self.path.name} could not be encoded: {error}.")
 
