@@ -332,6 +332,9 @@ def test_a_full_log_names_what_failed_and_what_is_kept(tmp_path):
     (lambda d: d["reps"][0].pop("peak_deg"), "'peak_deg' is missing"),
     (lambda d: d["reps"][0].update(side="middle"), "side must be left or right"),
     (lambda d: d["reps"][0].update(hold_s="long"), "'hold_s' is not a number"),
+    (lambda d: d["reps"][0].update(faults="arching;archng"), "'archng' is not a fault"),
+    (lambda d: d["faults"].append({"time_s": 2.0, "fault": "slouch", "cue": "sit up", "rep": 1}),
+     "fault 1: 'slouch' is not a fault repcam knows"),
 ])
 def test_an_invalid_import_is_refused_whole(tmp_path, change, problem):
     db = tmp_path / "log.db"

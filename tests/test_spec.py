@@ -7,8 +7,9 @@ import dataclasses
 import pytest
 
 from repcam.exercises import EXERCISES, get_exercise, make_analyser
+from repcam.exercises.events import Fault, faults_from
 from repcam.exercises.registry import UnknownExercise, check_progressions
-from repcam.exercises.spec import ExerciseSpec, Signal, Thresholds
+from repcam.exercises.spec import ExerciseSpec, RepRule, Signal, Thresholds
 
 PROGRAMME = {
     "hamstring-set", "hamstring-curl", "prone-curl", "ball-squeeze", "seated-band-curl",
@@ -77,6 +78,19 @@ def test_a_typo_in_a_signal_a_joint_or_a_progression_fails_when_built():
     with pytest.raises(ValueError, match="progresses_to names no exercise: 'brige'"):
         check_progressions({"bridge": dataclasses.replace(bridge, progresses_to="brige")})
     check_progressions(EXERCISES)  # the programme as registered is consistent
+
+
+def test_a_fault_is_named_by_its_code_so_a_typo_fails_when_built():
+    bridge = get_exercise("bridge")
+    arching = bridge.faults[0]
+    assert arching.name is Fault.ARCHING
+    with pytest.raises(ValueError, match=r"'archng' must be a Fault code: Fault\.ARCHING"):
+        dataclasses.replace(arching, name="archng")
+    with pytest.raises(ValueError, match="must be a Fault code"):
+        RepRule("fast_return", "slowly", lambda rep: True)  # the code, not its spelling
+    assert faults_from("arching;partial") == (Fault.ARCHING, Fault.HALF_REP)
+    assert ";".join(faults_from("arching;partial")) == "arching;partial"  # logs hold the code
+    assert f"{Fault.SHORT_HOLD}" == "short_hold" and faults_from("") == ()
 
 
 def test_a_signals_numbers_are_given_by_name_and_metrics_need_their_measure():

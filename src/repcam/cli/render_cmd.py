@@ -10,6 +10,7 @@ import typer
 from repcam.cli.console import console
 from repcam.core.sides import Side
 from repcam.errors import InputError
+from repcam.exercises.events import Fault
 
 
 def register(app: typer.Typer) -> None:
@@ -64,7 +65,8 @@ def render(
     plans = [RepPlan(hold_s=hold, side=side) for _ in range(reps)]
     if fault_name:
         middle = reps // 2
-        plans[middle] = RepPlan(hold_s=hold, side=side, fault=fault_name, fault_size=fault_size)
+        plans[middle] = RepPlan(hold_s=hold, side=side, fault=Fault(fault_name),
+                                fault_size=fault_size)
     if partial:
         plans[-1] = RepPlan(hold_s=hold, side=side, depth=0.5)
     plans = fatigued(plans, fatigue) if fatigue else plans

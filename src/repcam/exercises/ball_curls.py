@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from repcam.core.kinematics import AngleFrame, Posture, View
+from repcam.exercises.events import Fault
 from repcam.exercises.spec import MOVING, ExerciseSpec, FaultRule, RepContext, Signal
 
 HIPS_UP = FaultRule(
-    "hips_dropping", "keep your hips up",
+    Fault.HIPS_DROPPING, "keep your hips up",
     lambda f, c: f.near("hip_line") < c.start_signals[f"hip_line_{f.near_side}"] - 15.0,
     phases=MOVING,
 )
@@ -29,7 +30,7 @@ def _ball_rolling(frame: AngleFrame, context: RepContext) -> bool:
 
 
 BALL_ROLLING = FaultRule(
-    "ball_rolling", "keep the ball straight, don't let it roll to the side", _ball_rolling,
+    Fault.BALL_ROLLING, "keep the ball straight, don't let it roll to the side", _ball_rolling,
     phases=MOVING, views=frozenset({View.FRONT}),
 )
 FRONT_SETUP = (" To see the ball roll sideways, film from your feet instead: camera raised "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from repcam.core.kinematics import Posture, Side
+from repcam.exercises.events import Fault
 from repcam.exercises.spec import (
     MOVING,
     ExerciseSpec,
@@ -15,20 +16,20 @@ from repcam.exercises.spec import (
 )
 
 STAY_UPRIGHT = FaultRule(
-    "leaning_forward", "stay upright, don't lean forwards",
+    Fault.LEANING_FORWARD, "stay upright, don't lean forwards",
     lambda f, c: f.near("trunk_lean") > 15.0,
 )
 KNEES_IN_LINE = FaultRule(
-    "knee_forward", "keep your knees in line",
+    Fault.KNEE_FORWARD, "keep your knees in line",
     lambda f, c: f.side("thigh_angle", c.side) > 20.0,
 )
 BACK_ARCHING = FaultRule(
     # Lying face down: the chest rising from the floor shows as the trunk lifting.
-    "back_arching", "don't let your back arch",
+    Fault.BACK_ARCHING, "don't let your back arch",
     lambda f, c: f.near("trunk_rise") - c.start_signals[f"trunk_rise_{f.near_side}"] > 12.0,
 )
 UPPER_BODY_STILL = FaultRule(
-    "trunk_sway", "keep your upper body still",
+    Fault.TRUNK_SWAY, "keep your upper body still",
     lambda f, c: abs(f.near("trunk_lean") - c.start_signals[f"trunk_lean_{f.near_side}"]) > 10.0
     or f.near("trunk_lean") > 20.0,
 )
@@ -67,7 +68,7 @@ HAMSTRING_SET = ExerciseSpec(
     required_joints=("HIP", "KNEE", "ANKLE"),
     faults=(
         FaultRule(
-            "knee_angle", "keep a small bend in the knee",
+            Fault.KNEE_ANGLE, "keep a small bend in the knee",
             lambda f, c: not 5.0 <= f.side("knee_flexion", c.side) <= 45.0,
             phases=frozenset({Phase.SETUP, Phase.READY, Phase.TOP}), min_duration_ms=500.0,
         ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from repcam.core.kinematics import Posture, View
+from repcam.exercises.events import Fault
 from repcam.exercises.spec import (
     MOVING,
     ExerciseSpec,
@@ -23,25 +24,25 @@ FRONT_SETUP = (" For knee width and a level pelvis, film from your feet instead:
                "the end of the mat at knee height, 2-3 m away, your whole body in view.")
 
 ARCHING = FaultRule(
-    "arching", "lift without arching your back",
+    Fault.ARCHING, "lift without arching your back",
     lambda f, c: f.near("hip_line") > 190.0, phases=_UP, min_duration_ms=400.0,
 )
 KNEE_WIDTH = FaultRule(
     # Knee centres a fist apart are about one hip width apart: under 0.6 the knees are
     # falling in towards each other, over 2 they are falling out.
-    "knee_width", "knees a fist apart",
+    Fault.KNEE_WIDTH, "knees a fist apart",
     lambda f, c: not 0.6 <= f.signals["knee_width_ratio"] <= 2.0,
     phases=MOVING, views=_FRONT, min_duration_ms=500.0,
 )
 HIPS_DROP = FaultRule(
     # Compared with the two-foot bridge: the highest the hips were in this rep.
-    "hips_dropping", "keep your hips up and level",
+    Fault.HIPS_DROPPING, "keep your hips up and level",
     lambda f, c: f.near("hip_line") < c.highest(f"hip_line_{f.near_side}") - 10.0,
     phases=_UP,
 )
 PELVIS_LEVEL = FaultRule(
     # Against the pelvis at rest, so a camera not quite level is not a fault.
-    "pelvis_tilt", "keep your hips up and level",
+    Fault.PELVIS_TILT, "keep your hips up and level",
     lambda f, c: abs(f.signals["pelvis_tilt"] - c.start_signals["pelvis_tilt"]) > 10.0,
     phases=_UP, views=_FRONT,
 )

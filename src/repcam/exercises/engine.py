@@ -19,6 +19,7 @@ from repcam.core.camera_view import SIDE_ON, CameraView
 from repcam.core.kinematics import SIDES, AngleFrame, Side, View, joint_of
 from repcam.exercises.events import (
     Event,
+    Fault,
     FaultDetected,
     HoldCompleted,
     HoldProgress,
@@ -31,7 +32,7 @@ from repcam.exercises.events import (
     Tally,
     TopReached,
 )
-from repcam.exercises.faults import HALF_REP, FaultMonitor
+from repcam.exercises.faults import FaultMonitor
 from repcam.exercises.spec import (
     ExerciseSpec,
     Phase,
@@ -435,7 +436,7 @@ class RepAnalyser(AnalyserState):
             return []
         peak_progress = (rep.peak_deg - rep.start_deg) / self.range_deg
         if peak_progress >= self._t.partial:
-            return [FaultDetected(t, HALF_REP, self.spec.partial_cue, rep.index)]
+            return [FaultDetected(t, Fault.HALF_REP, self.spec.partial_cue, rep.index)]
         return []
 
     def _complete(self, t: float) -> list[Event]:

@@ -3,8 +3,38 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from enum import Enum
 
 from repcam.core.kinematics import Side
+
+
+class Fault(str, Enum):
+    """Every form fault repcam names. The code is what logs, CSV and JSON hold (a `str`, as
+    `Side` is); the words said to the person are each exercise's rule's `cue`."""
+
+    ARCHING = "arching"
+    BACK_ARCHING = "back_arching"
+    BALL_ROLLING = "ball_rolling"
+    FAST_RETURN = "fast_return"
+    HALF_REP = "partial"  # a rep abandoned part way up: not counted
+    HIP_BEND = "hip_bend"
+    HIPS_DROPPING = "hips_dropping"
+    KNEE_ANGLE = "knee_angle"
+    KNEE_FORWARD = "knee_forward"
+    KNEE_WIDTH = "knee_width"
+    LEANING_FORWARD = "leaning_forward"
+    LEG_DROPPED = "leg_dropped"
+    PELVIS_TILT = "pelvis_tilt"
+    SHORT_HOLD = "short_hold"  # the rep's hold was shorter than its target
+    TRUNK_SWAY = "trunk_sway"
+
+    def __str__(self) -> str:  # f-strings, tables and ";".join show the code
+        return self.value
+
+
+def faults_from(codes: str) -> tuple[Fault, ...]:
+    """A rep's faults as logs and CSV hold them: codes joined by ';' ("" for none)."""
+    return tuple(Fault(code) for code in codes.split(";") if code)
 
 
 @dataclass(frozen=True)
@@ -22,9 +52,12 @@ class RepMetrics:
     hold_target_ms: float
     lift_ms: float
     lower_ms: float
-    faults: tuple[str, ...] = ()
+    faults: tuple[Fault, ...] = ()
     extras: dict[str, float] = field(default_factory=dict)
     confidence: float = 1.0  # 0..1: how well this rep could be measured (see engine)
+
+    def __post_init__(self) -> None:  # a code read from a log or CSV becomes its Fault
+        object.__setattr__(self, "faults", tuple(Fault(code) for code in self.faults))
 
     @property
     def rom_deg(self) -> float:
@@ -108,9 +141,12 @@ class RepCompleted(Event):
 
 @dataclass(frozen=True)
 class FaultDetected(Event):
-    fault: str
+    fault: Fault
     cue: str
     rep_index: int
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "fault", Fault(self.fault))
 
 
 @dataclass(frozen=True)

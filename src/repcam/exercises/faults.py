@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from repcam.core.kinematics import AngleFrame
-from repcam.exercises.events import FaultDetected, RepMetrics
+from repcam.exercises.events import Fault, FaultDetected, RepMetrics
 from repcam.exercises.spec import ExerciseSpec, Phase, RepContext
 
-# The faults every exercise can show, besides its own rules.
-SHORT_HOLD = "short_hold"  # the rep's hold was shorter than its target
-HALF_REP = "partial"  # a rep abandoned part way up: not counted
 HOLD_TOLERANCE_MS = 250.0  # landmark timing is only this exact
 
 
@@ -17,14 +14,14 @@ class FaultMonitor:
 
     def __init__(self, spec: ExerciseSpec) -> None:
         self.spec = spec
-        self._since_ms: dict[str, float] = {}
-        self._reported: list[str] = []
+        self._since_ms: dict[Fault, float] = {}
+        self._reported: list[Fault] = []
 
     def new_rep(self) -> None:
         self._since_ms.clear()
         self._reported = []
 
-    def rep_faults(self) -> tuple[str, ...]:
+    def rep_faults(self) -> tuple[Fault, ...]:
         return tuple(self._reported)
 
     def check_frame(self, frame: AngleFrame, phase: Phase, context: RepContext,
@@ -50,7 +47,7 @@ class FaultMonitor:
             metrics.hold_target_ms
         ):
             seconds = metrics.hold_target_ms / 1000
-            events.append(FaultDetected(metrics.end_ms, SHORT_HOLD,
+            events.append(FaultDetected(metrics.end_ms, Fault.SHORT_HOLD,
                                         f"hold for {seconds:g} seconds", metrics.index))
         for rule in self.spec.rep_rules:
             if rule.check(metrics):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from repcam.core.kinematics import Posture
+from repcam.exercises.events import Fault
 from repcam.exercises.spec import ExerciseSpec, FaultRule, Metric, Phase, Signal, Thresholds
 
 BREAK_MIN_DEG_S = 60.0  # slower than this is still a controlled descent
@@ -73,7 +74,7 @@ NORDIC = ExerciseSpec(
     max_yaw_deg=45.0,
     faults=(
         FaultRule(
-            "hip_bend", "keep a straight line from knees to shoulders, don't bend at the hips",
+            Fault.HIP_BEND, "keep a straight line from knees to shoulders, don't bend at the hips",
             # Only while lowering under control: on the hands the hips may bend.
             lambda f, c: f.near("hip_line") < 160.0 and f.near("line_lean") < 55.0,
             phases=frozenset({Phase.OUT, Phase.TOP}),

@@ -23,7 +23,7 @@ from repcam.core.kinematics import (
     joint_of,
 )
 from repcam.core.landmarks import Joint
-from repcam.exercises.events import RepMetrics
+from repcam.exercises.events import Fault, RepMetrics
 
 
 class Phase(str, Enum):
@@ -55,12 +55,22 @@ class RepContext:
 class FaultRule:
     """A form fault seen while moving: a predicate that must hold for `min_duration_ms`."""
 
-    name: str
+    name: Fault
     cue: str
     check: Callable[[AngleFrame, RepContext], bool]
     phases: frozenset[Phase] = MOVING
     min_duration_ms: float = 300.0
     views: frozenset[View] = frozenset({View.SIDE, View.OBLIQUE})
+
+    def __post_init__(self) -> None:
+        _check_code(self.name)
+
+
+def _check_code(name: object) -> None:
+    """A fault is named by a `Fault` code, so a typo fails when the spec is built."""
+    if not isinstance(name, Fault):
+        known = ", ".join(f"Fault.{code.name}" for code in Fault)
+        raise ValueError(f"fault {name!r} must be a Fault code: {known}")
 
 
 def at_most(value: float, limit: float) -> bool:
@@ -109,9 +119,12 @@ class Metric:
 class RepRule:
     """A fault judged on a completed rep (tempo, for example)."""
 
-    name: str
+    name: Fault
     cue: str
     check: Callable[[RepMetrics], bool]
+
+    def __post_init__(self) -> None:
+        _check_code(self.name)
 
 
 @dataclass(frozen=True)

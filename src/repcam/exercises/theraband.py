@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from repcam.core.kinematics import Posture
 from repcam.exercises.beginners import PRONE_CURL
+from repcam.exercises.events import Fault
 from repcam.exercises.spec import ExerciseSpec, RepRule, Signal
 
 SEATED_BAND_CURL = ExerciseSpec(
@@ -20,7 +21,7 @@ SEATED_BAND_CURL = ExerciseSpec(
                   min_rom=35.0, typical_rom=70.0, max_rom=130.0),
     hold_ms=3000.0,
     rep_rules=(
-        RepRule("fast_return", "bring the foot back slowly",
+        RepRule(Fault.FAST_RETURN, "bring the foot back slowly",
                 # A clear difference: tempo is measured to about a frame at each end.
                 lambda rep: rep.lower_ms < 0.75 * rep.lift_ms),
     ),
@@ -36,7 +37,7 @@ PRONE_BAND_CURL = replace(
     family="theraband",
     setup="Lie on your stomach side-on to the camera, band looped round both feet.",
     rep_rules=(
-        RepRule("leg_dropped", "lower the leg slowly",
+        RepRule(Fault.LEG_DROPPED, "lower the leg slowly",
                 lambda rep: rep.lower_ms < max(0.7 * rep.lift_ms, 600.0)),
     ),
     partial_cue="bring your heel closer to your bottom",

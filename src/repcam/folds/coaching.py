@@ -15,6 +15,7 @@ from repcam.core.kinematics import SIDES, AngleFrame, View
 from repcam.core.sides import Side
 from repcam.exercises.events import (
     Event,
+    Fault,
     FaultDetected,
     HoldCompleted,
     HoldProgress,
@@ -23,7 +24,6 @@ from repcam.exercises.events import (
     RepStarted,
     TopReached,
 )
-from repcam.exercises.faults import SHORT_HOLD
 from repcam.exercises.spec import ExerciseSpec
 from repcam.folds.scoreboard import Scoreboard
 
@@ -211,7 +211,7 @@ class Workout:
                 if self._target_met():  # the last rep is back down: the set is done
                     return self._finish_set(now_ms)
             case FaultDetected(fault=fault, cue=cue):
-                if fault == SHORT_HOLD:
+                if fault is Fault.SHORT_HOLD:
                     return []  # said as the hold countdown; not nagged again after the rep
                 return self._say_every(cue, now_ms, FAULT_COOLDOWN_MS, key=fault)
             case PositionLost():

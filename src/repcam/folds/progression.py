@@ -11,8 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from repcam.exercises.events import RepMetrics
-from repcam.exercises.faults import SHORT_HOLD
+from repcam.exercises.events import Fault, RepMetrics
 from repcam.exercises.spec import ExerciseSpec
 from repcam.words import plural
 
@@ -52,7 +51,7 @@ def judge_set(reps: Sequence[RepMetrics], spec: ExerciseSpec, target_reps: int) 
     timed = [r for r in reps if r.hold_target_ms > 0]
     holds_met = sum(r.hold_met for r in timed)
     # A short hold is its own criterion (holds met): it is not counted again as a form fault.
-    faulty = sum(any(f != SHORT_HOLD for f in r.faults) for r in reps)
+    faulty = sum(any(f is not Fault.SHORT_HOLD for f in r.faults) for r in reps)
     reasons = []
     if count < target_reps and spec.per_side and reps:
         reasons += [f"{plural(target_reps - n, 'rep')} short of {target_reps} on the {side}"

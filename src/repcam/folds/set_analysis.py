@@ -16,13 +16,13 @@ from repcam.core.tracking import PersonSelector
 from repcam.exercises import ExerciseSpec
 from repcam.exercises.events import (
     Event,
+    Fault,
     FaultDetected,
     PositionLost,
     RepMetrics,
     RepWithdrawn,
     Tally,
 )
-from repcam.exercises.faults import HALF_REP
 from repcam.exercises.spec import signal_value
 from repcam.folds.exercise_session import ExerciseSession, start_position_match
 from repcam.folds.progression import SetVerdict, judge_set
@@ -64,7 +64,7 @@ class AnalysisResult:
 
     @property
     def half_reps(self) -> int:
-        return sum(f.fault == HALF_REP for f in self.faults)
+        return sum(f.fault is Fault.HALF_REP for f in self.faults)
 
     @property
     def count(self) -> int:

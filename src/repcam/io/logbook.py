@@ -13,7 +13,7 @@ from pathlib import Path
 from repcam.core.kinematics import DEGREES
 from repcam.core.sides import SIDES, Side
 from repcam.errors import InputError
-from repcam.exercises.events import FaultDetected, RepMetrics
+from repcam.exercises.events import Fault, FaultDetected, RepMetrics, faults_from
 from repcam.exercises.spec import unit_of
 from repcam.folds.records import REP_COLUMNS, SESSION_SCHEMA, cues_of, rep_row
 from repcam.io.session_store import LoggedSession, SessionLog
@@ -30,7 +30,7 @@ def rep_from_row(row: dict) -> RepMetrics:
                       start_deg=float(row["start_deg"]), peak_deg=float(row["peak_deg"]),
                       hold_ms=ms("hold_s"), hold_target_ms=ms("hold_target_s"),
                       lift_ms=ms("lift_s"), lower_ms=ms("lower_s"),
-                      faults=tuple(f for f in row["faults"].split(";") if f), extras=extras)
+                      faults=faults_from(row["faults"]), extras=extras)
 
 
 EXPORT_SCHEMA = "repcam.export/1"
@@ -134,6 +134,8 @@ def _set_problems(logged_set: object) -> list[str]:
             row, dict.fromkeys(_REP_NUMBERS, float) | times, where)
         if not found and row["side"] not in SIDES:
             found.append(f"{where}: side must be left or right, not '{row['side']}'")
+        if not found:
+            found += _unknown_faults(row["faults"].split(";"), where)
         extras = {k: float for k, v in row.items() if k not in REP_COLUMNS and v is not None}
         found += _fields(row, extras, where)  # exercise measures: numbers
         problems += found
@@ -141,9 +143,16 @@ def _set_problems(logged_set: object) -> list[str]:
         if not isinstance(fault, dict):
             problems.append(f"fault {number} is not an object")
             continue
-        problems += _fields(fault, {"time_s": float, "fault": str, "cue": str, "rep": int},
-                            f"fault {number}")
+        found = _fields(fault, {"time_s": float, "fault": str, "cue": str, "rep": int},
+                        f"fault {number}")
+        problems += found or _unknown_faults([fault["fault"]], f"fault {number}")
     return problems
+
+
+def _unknown_faults(codes: list[str], where: str) -> list[str]:
+    known = {code.value for code in Fault}
+    return [f"{where}: '{code}' is not a fault repcam knows ({', '.join(sorted(known))})"
+            for code in codes if code and code not in known]
 
 
 def _fields(document: dict, kinds: dict[str, type], where: str = "") -> list[str]:

@@ -22,7 +22,7 @@ import platformdirs
 
 from repcam.core.sides import Side
 from repcam.errors import SessionLogError
-from repcam.exercises.events import FaultDetected, RepMetrics
+from repcam.exercises.events import FaultDetected, RepMetrics, faults_from
 from repcam.folds.progression import SessionRecord
 from repcam.io.settings import environment
 
@@ -433,5 +433,5 @@ def _rep(row: sqlite3.Row) -> RepMetrics:
         peak_deg=row["peak_deg"], hold_ms=row["hold_s"] * 1000,
         hold_target_ms=row["hold_target_s"] * 1000, lift_ms=row["lift_s"] * 1000,
         lower_ms=row["lower_s"] * 1000,
-        faults=tuple(f for f in row["faults"].split(";") if f),
+        faults=faults_from(row["faults"]),
         extras=json.loads(row["extras"]))

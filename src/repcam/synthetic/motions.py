@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from repcam.core.kinematics import Side
+from repcam.exercises.events import Fault
 from repcam.synthetic import poses
 from repcam.synthetic.body import BodyPose, Leg
 
@@ -25,7 +26,7 @@ class RepPlan:
     lower_s: float = 2.0
     rest_s: float = 1.2
     depth: float = 1.0  # below 1: a partial rep
-    fault: str | None = None
+    fault: Fault | None = None
     fault_size: float | None = None
     side: Side = Side.LEFT
     floor: float = 0.0  # progress between reps (stay up and alternate legs: 0.5)
@@ -57,7 +58,7 @@ class Prop:
 @dataclass(frozen=True)
 class Motion:
     pose: PoseFn
-    faults: dict[str, float]  # fault name -> default size (degrees, or a tempo factor)
+    faults: dict[Fault, float]  # fault name -> default size (degrees, or a tempo factor)
     segments: Callable[[RepPlan], list[Segment]] | None = None
     props: tuple[Prop, ...] = ()
 
@@ -65,7 +66,7 @@ class Motion:
         if self.segments is not None:
             return self.segments(plan)
         lower_s = plan.lower_s
-        if plan.fault in ("fast_return", "leg_dropped"):  # a tempo fault: lowering / lifting
+        if plan.fault in (Fault.FAST_RETURN, Fault.LEG_DROPPED):  # tempo: lowering / lifting
             lower_s = plan.lift_s * size(plan, self.faults, plan.fault)
         return [(plan.lift_s, plan.depth, "smooth"), (plan.hold_s, plan.depth, "smooth"),
                 (lower_s, plan.floor, "smooth"), (plan.rest_s, plan.floor, "smooth")]
@@ -81,7 +82,7 @@ EASINGS: dict[str, Callable[[float], float]] = {
 }
 
 
-def size(plan: RepPlan, motion_faults: dict[str, float], name: str) -> float:
+def size(plan: RepPlan, motion_faults: dict[Fault, float], name: Fault) -> float:
     if plan.fault != name:
         return 0.0
     return plan.fault_size if plan.fault_size is not None else motion_faults[name]
@@ -90,17 +91,17 @@ def size(plan: RepPlan, motion_faults: dict[str, float], name: str) -> float:
 _BRIDGE, _ROLLER = poses.Bridge(), poses.Bridge(feet_height_m=0.18)
 
 
-def _bridge(shape: poses.Bridge, faults: dict[str, float]) -> PoseFn:
+def _bridge(shape: poses.Bridge, faults: dict[Fault, float]) -> PoseFn:
     def pose(p: float, plan: RepPlan) -> BodyPose:
-        top = 178.0 + size(plan, faults, "arching")
+        top = 178.0 + size(plan, faults, Fault.ARCHING)
         body = shape.at_hip_line(poses.lerp(shape.bottom_hip_line, top, p))
         # Knees falling in towards each other as the hips rise.
-        return replace(body, knee_spread_m=-size(plan, faults, "knee_width") * p)
+        return replace(body, knee_spread_m=-size(plan, faults, Fault.KNEE_WIDTH) * p)
 
     return pose
 
 
-BRIDGE_FAULTS = {"arching": 16.0, "knee_width": 0.12}
+BRIDGE_FAULTS = {Fault.ARCHING: 16.0, Fault.KNEE_WIDTH: 0.12}
 
 
 def _single_leg_bridge(p: float, plan: RepPlan) -> BodyPose:
@@ -108,80 +109,80 @@ def _single_leg_bridge(p: float, plan: RepPlan) -> BodyPose:
     lift = max((p - 0.5) / 0.5, 0.0)
     if plan.leg_first:  # the leg straightens lying, then the hips rise on the other foot
         up, lift = lift, up
-    drop = size(plan, SINGLE_LEG_FAULTS, "hips_dropping") * lift
+    drop = size(plan, SINGLE_LEG_FAULTS, Fault.HIPS_DROPPING) * lift
     body = _BRIDGE.at_hip_line(poses.lerp(_BRIDGE.bottom_hip_line, 178.0, up) - drop)
     # The pelvis rolls down on the side of the lifted leg (positive roll: right hip higher).
-    roll = size(plan, SINGLE_LEG_FAULTS, "pelvis_tilt") * lift
+    roll = size(plan, SINGLE_LEG_FAULTS, Fault.PELVIS_TILT) * lift
     body = replace(body, pelvis_roll_deg=roll if plan.side == "left" else -roll)
     return poses.lift_leg(body, plan.side, lift)
 
 
-SINGLE_LEG_FAULTS = {"hips_dropping": 18.0, "pelvis_tilt": 16.0}
+SINGLE_LEG_FAULTS = {Fault.HIPS_DROPPING: 18.0, Fault.PELVIS_TILT: 16.0}
 
 
 def _ball_curl(stage: int) -> PoseFn:
     def pose(p: float, plan: RepPlan) -> BodyPose:
         knee = poses.lerp(3.0, 95.0, p)
-        hip_flex = 5.0 + size(plan, BALL_FAULTS, "hips_dropping") * min(p * 2, 1.0)
+        hip_flex = 5.0 + size(plan, BALL_FAULTS, Fault.HIPS_DROPPING) * min(p * 2, 1.0)
         body = poses.ball_curl(knee, stage > 1, hip_flex)
         if stage == 3:  # the other leg points at the ceiling
             raised = Side(plan.side).other
             body = body.with_leg(raised, Leg(body.leg(raised).hip_flexion_deg + 60.0, 5.0, 0.0))
-        shift = size(plan, BALL_FAULTS, "ball_rolling") * min(p * 2, 1.0)
+        shift = size(plan, BALL_FAULTS, Fault.BALL_ROLLING) * min(p * 2, 1.0)
         return replace(body, feet_shift_m=shift)
 
     return pose
 
 
-BALL_FAULTS = {"hips_dropping": 25.0, "ball_rolling": 0.15}
-BALL_ROLL_FAULTS = {"ball_rolling": BALL_FAULTS["ball_rolling"]}
-CURL_FAULTS = {"leaning_forward": 28.0, "knee_forward": 35.0}
+BALL_FAULTS = {Fault.HIPS_DROPPING: 25.0, Fault.BALL_ROLLING: 0.15}
+BALL_ROLL_FAULTS = {Fault.BALL_ROLLING: BALL_FAULTS[Fault.BALL_ROLLING]}
+CURL_FAULTS = {Fault.LEANING_FORWARD: 28.0, Fault.KNEE_FORWARD: 35.0}
 
 
 def _standing_curl(p: float, plan: RepPlan) -> BodyPose:
-    lean = size(plan, CURL_FAULTS, "leaning_forward") * p
-    forward = size(plan, CURL_FAULTS, "knee_forward") * p
+    lean = size(plan, CURL_FAULTS, Fault.LEANING_FORWARD) * p
+    forward = size(plan, CURL_FAULTS, Fault.KNEE_FORWARD) * p
     return poses.standing(lean, plan.side, Leg(forward, poses.lerp(2.0, 100.0, p), 20.0))
 
 
-PRONE_FAULTS = {"back_arching": 22.0, "leg_dropped": 0.3}
+PRONE_FAULTS = {Fault.BACK_ARCHING: 22.0, Fault.LEG_DROPPED: 0.3}
 
 
 def _prone_curl(p: float, plan: RepPlan) -> BodyPose:
-    rise = size(plan, PRONE_FAULTS, "back_arching") * p
+    rise = size(plan, PRONE_FAULTS, Fault.BACK_ARCHING) * p
     return poses.prone(rise, plan.side, poses.lerp(3.0, 100.0, p))
 
 
-SQUEEZE_FAULTS = {"trunk_sway": 20.0}
+SQUEEZE_FAULTS = {Fault.TRUNK_SWAY: 20.0}
 
 
 def _ball_squeeze(p: float, plan: RepPlan) -> BodyPose:
-    lean = size(plan, SQUEEZE_FAULTS, "trunk_sway") * p
+    lean = size(plan, SQUEEZE_FAULTS, Fault.TRUNK_SWAY) * p
     return poses.standing(lean, plan.side, Leg(-5.0, poses.lerp(70.0, 100.0, p), 20.0))
 
 
 def _ball_squeeze_swing(p: float, plan: RepPlan) -> BodyPose:
-    lean = size(plan, SQUEEZE_FAULTS, "trunk_sway") * p
+    lean = size(plan, SQUEEZE_FAULTS, Fault.TRUNK_SWAY) * p
     return poses.standing(lean, plan.side, Leg(poses.lerp(-25.0, 90.0, p), 95.0, 20.0))
 
 
-SEATED_FAULTS = {"fast_return": 0.4}
+SEATED_FAULTS = {Fault.FAST_RETURN: 0.4}
 
 
 def _seated(p: float, plan: RepPlan) -> BodyPose:
     return poses.seated(plan.side, poses.lerp(25.0, 100.0, p))
 
 
-HOLD_FAULTS = {"knee_angle": 58.0}
+HOLD_FAULTS = {Fault.KNEE_ANGLE: 58.0}
 
 
 def _hamstring_set(p: float, plan: RepPlan) -> BodyPose:
-    knee = plan.fault_size if plan.fault == "knee_angle" and plan.fault_size else (
-        HOLD_FAULTS["knee_angle"] if plan.fault == "knee_angle" else 20.0)
+    knee = plan.fault_size if plan.fault == Fault.KNEE_ANGLE and plan.fault_size else (
+        HOLD_FAULTS[Fault.KNEE_ANGLE] if plan.fault == Fault.KNEE_ANGLE else 20.0)
     return poses.lying_hold(knee, plan.side)
 
 
-NORDIC_FAULTS = {"hip_bend": 28.0}
+NORDIC_FAULTS = {Fault.HIP_BEND: 28.0}
 NORDIC_FLOOR_DEG = 85.0
 NORDIC_BREAK_DEG = 50.0
 
@@ -191,7 +192,7 @@ def _nordic(p: float, plan: RepPlan) -> BodyPose:
     break_p = NORDIC_BREAK_DEG / NORDIC_FLOOR_DEG
     # A hip bend shows during the controlled descent; on the hands the body is long again.
     shape = min(p * 3.0, 1.0) if p <= break_p else max(0.0, (1.0 - p) / (1.0 - break_p))
-    bend = size(plan, NORDIC_FAULTS, "hip_bend") * shape
+    bend = size(plan, NORDIC_FAULTS, Fault.HIP_BEND) * shape
     return poses.nordic(lean - bend, bend)
 
 
@@ -264,7 +265,7 @@ class TruthRep:
     end_ms: float
     hold_ms: float
     side: Side
-    fault: str | None
+    fault: Fault | None
     depth: float
 
 
