@@ -4,8 +4,6 @@ a click on a rep seeks to it, and the page prints to a clean PDF."""
 from __future__ import annotations
 
 import csv
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,24 +14,6 @@ from repcam.synthetic import Camera, RepPlan, synthesize
 from repcam.synthetic.video import write_clip
 
 REPCAM = str(Path(sys.executable).with_name("repcam"))
-
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium = shutil.which("chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    if chromium is None or sync_playwright is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium and Playwright are installed by .ci/run")
-        pytest.skip("needs Debian's chromium and pip's playwright (pip install -e '.[browser]')")
-    with sync_playwright() as playwright:
-        # Root in a container has no user namespaces for Chromium's sandbox.
-        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

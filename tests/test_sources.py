@@ -51,6 +51,18 @@ def test_missing_folder_and_garbage(tmp_path):
         VideoFileSource(junk)
 
 
+def test_a_text_file_is_refused_though_ffmpeg_would_play_it(tmp_path):
+    # FFmpeg's tty demuxer opens any .txt as a video of its text: OpenCV reads frames.
+    notes = tmp_path / "notes.txt"
+    notes.write_text("3x10 bridges, monday\n" * 40)
+    with pytest.raises(InputError, match=r"notes\.txt is a text file, not a video"):
+        VideoFileSource(notes)
+    accented = tmp_path / "notes-é.txt"
+    accented.write_text("pont fessier, lundi\n" * 40)
+    with pytest.raises(InputError, match="is a text file"):
+        VideoFileSource(accented)
+
+
 def test_a_camera_that_does_not_open():
     with pytest.raises(CameraError, match="could not be opened"):
         LiveSource(9)

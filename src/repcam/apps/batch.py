@@ -205,10 +205,12 @@ def _seal(job: BatchJob, outputs: Iterable[Path]) -> None:
 
 
 # -- one job (in a worker) ----------------------------------------------------------------
-def run_job(job: BatchJob) -> JobOutcome:
+def run_job(job: BatchJob,
+            on_progress: Callable[[str, int], None] = lambda stage, done: None) -> JobOutcome:
     """Analyse one video as `repcam analyse VIDEO --out DIR` does. Never raises for a bad
-    video: its problem is the outcome (whatever was analysed is saved)."""
-    from repcam.apps.recorded import analyse_recording, recognise_video
+    video: its problem is the outcome (whatever was analysed is saved). `on_progress` hears
+    the frames of the video done at each stage (recognising, tracking, drawing)."""
+    from repcam.apps.recorded import RECOGNISING, analyse_recording, recognise_video
     from repcam.io.models.provision import ensure_model
     from repcam.io.settings import load_config
 
@@ -216,11 +218,13 @@ def run_job(job: BatchJob) -> JobOutcome:
     try:
         model_path = ensure_model(job.model)
         settings = load_config(job.config)
-        spec = get_exercise(job.exercise) if job.exercise else \
-            recognise_video(job.video, model_path).best.spec
+        spec = get_exercise(job.exercise) if job.exercise else recognise_video(
+            job.video, model_path, on_frame=lambda index: on_progress(RECOGNISING, index + 1),
+        ).best.spec
         spec = settings.spec(spec)
         recorded = analyse_recording(job.video, spec, model_path, out_dir=job.out_dir,
-                                     side=job.side, target_reps=job.reps or settings.reps(spec))
+                                     side=job.side, target_reps=job.reps or settings.reps(spec),
+                                     on_progress=on_progress)
     except RepcamError as error:
         return JobOutcome(job, Status.FAILED, problem=str(error),
                           seconds=time.monotonic() - started)

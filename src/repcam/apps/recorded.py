@@ -38,7 +38,7 @@ ANNOTATED, REPS_CSV, SESSION_JSON, REPORT_HTML, LANDMARKS = (
 OUTPUT_FILES = (ANNOTATED, REPS_CSV, SESSION_JSON, REPORT_HTML)
 MAX_THUMBNAILS = 12
 THUMBNAIL_WIDTH = 360
-TRACKING, DRAWING = "tracking", "drawing"
+RECOGNISING, TRACKING, DRAWING = "recognising", "tracking", "drawing"
 MIN_DETECTION_TO_RECOGNISE = 0.2  # a person in fewer frames: a blank wall, a false detection
 Progress = Callable[[str, int], None]  # (stage, frames of the video done)
 

@@ -16,6 +16,7 @@ from repcam.cli import (
     models_cmd,
     pose_cmd,
     render_cmd,
+    serve_cmd,
 )
 from repcam.cli.console import INTERRUPTED_EXIT, console, err_console, report_problem
 from repcam.cli.signals import stop_signals_raise
@@ -39,6 +40,7 @@ batch_cmd.register(app)
 render_cmd.register(app)
 log_cmd.register(app)
 live_cmd.register(app)
+serve_cmd.register(app)
 
 
 def _version(value: bool) -> None:

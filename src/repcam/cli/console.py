@@ -36,15 +36,16 @@ def _terminal_stderr() -> Console:
     return _console(stream)
 
 
-def _console(stream) -> Console:
+def _console(stream=None) -> Console:
     """In a terminal, rich wraps to its width; piped into a file or another program, lines
-    are never broken mid-sentence and tables take the width they need."""
-    if stream.isatty():
+    are never broken mid-sentence and tables take the width they need. No `stream`: whatever
+    sys.stdout is at each write (a caller that redirects it is heard)."""
+    if (stream or sys.stdout).isatty():
         return Console(file=stream)
     return Console(file=stream, width=1000, soft_wrap=True)
 
 
-console = _console(sys.stdout)
+console = _console()
 err_console = _terminal_stderr()
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import csv
 import json
 import math
 import sys
@@ -96,26 +95,19 @@ def progress(
 ) -> None:
     """What to do next, by the programme's rules, and why."""
     advice = next_dose(db, profile, exercise)
-    console.print(f"Next: [bold]{advice.exercise}[/], {plural(advice.dose.sets, 'set')} of "
-                  f"{advice.dose.reps}" + (f" with the {advice.band} band" if advice.band else "")
-                  + ".", highlight=False)
+    console.print(f"Next: {advice.plan}.", highlight=False)
     console.print(advice.reason, highlight=False)
 
 
 def next_dose(db: Path | None, profile: str, exercise: str | None):
     """The advice for `exercise` (or the last one done) from this profile's log."""
-    from repcam.exercises.registry import EXERCISES
-    from repcam.folds.progression import advise
+    from repcam.folds.progression import advise_next
     from repcam.io.session_store import SessionLog
 
     spec = exercise_named(exercise) if exercise else None
     with SessionLog(db, read_only=True) as log:
         sessions = log.sessions(profile=profile)
-    if spec is None:
-        # The exercise done last (one this repcam knows: a log may come from a newer one).
-        known = [s.exercise for s in sessions if s.exercise in EXERCISES]
-        spec = EXERCISES[known[-1]] if known else next(iter(EXERCISES.values()))
-    return advise(spec, [s.record() for s in sessions])
+    return advise_next([s.record() for s in sessions], spec)
 
 
 class ExportFormat(str, Enum):
@@ -134,7 +126,7 @@ def export(
 ) -> None:
     """Every rep of every session, for a clinician (csv: one row per rep; json: whole)."""
     from repcam.io.files import replacing
-    from repcam.io.logbook import export_document, export_rows
+    from repcam.io.logbook import export_document, export_rows, write_export_csv
     from repcam.io.session_store import SessionLog
 
     if out is not None:
@@ -146,11 +138,7 @@ def export(
             json.dump(export_document(sessions), handle, indent=2)
             handle.write("\n")
         else:
-            rows = export_rows(sessions)
-            columns = list(dict.fromkeys(k for row in rows for k in row))
-            writer = csv.DictWriter(handle, fieldnames=columns or ["session"])
-            writer.writeheader()
-            writer.writerows(rows)
+            write_export_csv(export_rows(sessions), handle)
     if out:
         err_console.print(f"Exported {plural(len(sessions), 'session')} to {out}.",
                           highlight=False)

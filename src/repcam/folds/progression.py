@@ -96,6 +96,12 @@ class Advice:
     band: str | None = None
     moved_on: bool = False  # a new exercise (the previous one is mastered)
 
+    @property
+    def plan(self) -> str:
+        """"bridge, 2 sets of 10 with the red band"."""
+        with_band = f" with the {self.band} band" if self.band else ""
+        return f"{self.exercise}, {plural(self.dose.sets, 'set')} of {self.dose.reps}{with_band}"
+
 
 BAD_SESSION_SHARE = 0.7  # under 70% of the prescribed reps and no set done well: step back
 NEW_BAND_MIN_REPS = 5
@@ -120,6 +126,18 @@ def next_exercise(spec: ExerciseSpec) -> ExerciseSpec | None:
     rank = (families.index(spec.family), spec.stage)
     later = [s for s in order if (families.index(s.family), s.stage) > rank]
     return later[0] if later else None
+
+
+def advise_next(history: Sequence[SessionRecord], spec: ExerciseSpec | None = None) -> Advice:
+    """The advice for `spec`, or for the exercise done last (one this repcam knows: a log may
+    come from a newer one), or for the programme's first exercise."""
+    from repcam.exercises.registry import EXERCISES
+
+    if spec is None:
+        known = [r.exercise for r in sorted(history, key=lambda r: r.started)
+                 if r.exercise in EXERCISES]
+        spec = EXERCISES[known[-1]] if known else next(iter(EXERCISES.values()))
+    return advise(spec, history)
 
 
 def advise(spec: ExerciseSpec, history: Sequence[SessionRecord]) -> Advice:

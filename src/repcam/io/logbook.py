@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import math
@@ -9,6 +10,7 @@ import stat
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from repcam.core.kinematics import DEGREES
 from repcam.core.sides import SIDES, Side
@@ -291,3 +293,11 @@ def export_rows(sessions: list[LoggedSession]) -> list[dict[str, object]]:
             rows.append({**base, "set": logged_set.number,
                          **rep_row(rep, cues=cues_of(logged_set.faults))})
     return rows
+
+
+def write_export_csv(rows: list[dict[str, object]], handle: IO[str]) -> None:
+    """`export_rows` as CSV: every column any row has, in the order first seen."""
+    columns = list(dict.fromkeys(k for row in rows for k in row))
+    writer = csv.DictWriter(handle, fieldnames=columns or ["session"])
+    writer.writeheader()
+    writer.writerows(rows)

@@ -407,6 +407,26 @@ class SessionLog:
                              tuple(params)).fetchall()
         return [self._session(row) for row in rows]
 
+    def session(self, session_id: int) -> LoggedSession | None:
+        if self._empty:
+            return None
+        row = self._read("SELECT s.*, p.name AS profile FROM sessions s JOIN profiles p "
+                         "ON p.id = s.profile_id WHERE s.id = ?", (session_id,)).fetchone()
+        return self._session(row) if row else None
+
+    def delete_session(self, session_id: int) -> bool:
+        """Remove a session with its sets, reps and faults (all or nothing); False if it
+        was not there."""
+        action = f"deleting session {session_id}"
+        of_sets = "SELECT id FROM sets WHERE session_id = ?"
+        with self.transaction(action):
+            for table in ("faults", "reps"):
+                self._execute(action, f"DELETE FROM {table} WHERE set_id IN ({of_sets})",
+                              (session_id,))
+            self._execute(action, "DELETE FROM sets WHERE session_id = ?", (session_id,))
+            gone = self._execute(action, "DELETE FROM sessions WHERE id = ?", (session_id,))
+        return gone.rowcount > 0
+
     def _session(self, row: sqlite3.Row) -> LoggedSession:
         sets = tuple(self._set(s) for s in self._read(
             "SELECT * FROM sets WHERE session_id = ? ORDER BY number",

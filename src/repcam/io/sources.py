@@ -60,6 +60,7 @@ class SourceInfo:
 IMAGE_SIGNATURES = ((b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG photo"),
                     (b"GIF8", "a GIF image"), (b"BM", "a bitmap image"),
                     (b"II*\x00", "a TIFF image"), (b"MM\x00*", "a TIFF image"))
+TEXT_PROBE_BYTES = 512  # every video container's first bytes hold binary (sizes, magic)
 OPEN_TIMEOUT_S = 30.0  # a stream that has not answered by then is reported, not waited for
 
 
@@ -80,14 +81,25 @@ def check_video_file(path: Path) -> None:
         raise InputError(f"{path} is empty (0 bytes).", hint="Copy or record the video again.")
     try:
         with path.open("rb") as handle:
-            head = handle.read(16)
+            head = handle.read(TEXT_PROBE_BYTES)
     except OSError as error:
         raise InputError(f"{path} cannot be read ({error.strerror}).") from None
+    if _is_text(head):  # FFmpeg would play a .txt as a video of its text
+        raise InputError(f"{path} is a text file, not a video.",
+                         hint="Film the exercise as a video (.mp4, .mov...).")
     for signature, kind in IMAGE_SIGNATURES:
         if head.startswith(signature) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
             kind = kind if head.startswith(signature) else "a WebP image"
             raise InputError(f"{path} is {kind}, not a video.",
                              hint="Film the exercise as a video (.mp4, .mov...).")
+
+
+def _is_text(head: bytes) -> bool:
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as cut:  # a multi-byte character cut at the probe's end
+        text = head[:cut.start].decode("utf-8") if cut.start >= len(head) - 3 else ""
+    return bool(text) and all(c.isprintable() or c in "\t\n\r" for c in text)
 
 
 def open_capture(target: str | int, *, timeout_s: float | None = None):

@@ -1,13 +1,17 @@
-"""`repcam history --plot`: reps and range of motion per session, over the weeks."""
+"""Reps and range of motion per session, over the weeks: `repcam history --plot` (PNG or
+HTML) and the progress plot of `repcam serve` (inline SVG)."""
 
 from __future__ import annotations
 
 import base64
 import html
 import io
+import math
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from repcam.core.kinematics import DEGREES
 from repcam.errors import InputError
 from repcam.io.files import write_bytes, write_text
 from repcam.io.logbook import SessionSummary
@@ -64,3 +68,67 @@ def _chart_png(summaries: list[SessionSummary]) -> bytes:
     figure.savefig(buffer, format="png", dpi=90)
     plt.close(figure)
     return buffer.getvalue()
+
+
+SVG_WIDTH, PANEL_HEIGHT, LEFT, RIGHT = 720, 150, 56, 24
+PLOT_TOP, PLOT_HEIGHT = 22, 100  # within a panel: its title above, the plot below it
+COLOURS = ("#1a5fb4", "#c64600", "#26a269", "#813d9c", "#a51d2d", "#5e5c64")
+
+
+def chart_svg(summaries: list[SessionSummary], link: Callable[[int], str]) -> str:
+    """Reps and mean range of motion per session, as inline SVG (a web page's progress plot):
+    one line per exercise, each session a point that links to `link(session id)` and names
+    itself on hover. Sessions measured in another unit (hip widths) are left off the ROM."""
+    if not summaries:
+        return "<p>No sessions yet.</p>"
+    times = [datetime.fromisoformat(s.session.started).timestamp() for s in summaries]
+    first, span = min(times), (max(times) - min(times)) or 1.0
+    xs = [LEFT + (SVG_WIDTH - LEFT - RIGHT) * (t - first) / span for t in times]
+    exercises = list(dict.fromkeys(s.session.exercise for s in summaries))
+    panels = [("reps in the session", [s.reps for s in summaries]),
+              ("mean range of motion (°)", [s.mean_rom_deg if s.rom_unit == DEGREES
+                                            else math.nan for s in summaries])]
+    bottom = 2 * PANEL_HEIGHT
+    parts = [f"<svg class='progress' role='img' viewBox='0 0 {SVG_WIDTH} {bottom + 40}' "
+             "aria-label='Reps and range of motion per session'>"]
+    for row, (label, values) in enumerate(panels):
+        parts += _panel(label, values, row * PANEL_HEIGHT, summaries, exercises, xs, link)
+    dates = (summaries[0].session.started[:10], summaries[-1].session.started[:10])
+    parts += [f"<text x='{LEFT}' y='{bottom - 12}' class='axis'>{dates[0]}</text>",
+              f"<text x='{SVG_WIDTH - RIGHT}' y='{bottom - 12}' text-anchor='end' "
+              f"class='axis'>{dates[1]}</text>"]
+    parts += [f"<text x='{LEFT + 160 * i}' y='{bottom + 20}' "
+              f"fill='{COLOURS[i % len(COLOURS)]}'>● {html.escape(name)}</text>"
+              for i, name in enumerate(exercises)]
+    return "".join([*parts, "</svg>"])
+
+
+def _panel(label: str, values: list[float], top: int, summaries: list[SessionSummary],
+           exercises: list[str], xs: list[float], link: Callable[[int], str]) -> list[str]:
+    known = [v for v in values if not math.isnan(v)]
+    low, high = min([*known, 0.0]), max([*known, 1.0])
+    plot_top, plot_bottom = top + PLOT_TOP, top + PLOT_TOP + PLOT_HEIGHT
+    def y(value: float) -> float:
+        return plot_bottom - PLOT_HEIGHT * (value - low) / ((high - low) or 1.0)
+    parts = [f"<text x='{LEFT}' y='{top + 14}' class='title'>{html.escape(label)}</text>",
+             f"<line x1='{LEFT}' x2='{SVG_WIDTH - RIGHT}' y1='{plot_bottom}' "
+             f"y2='{plot_bottom}' stroke='#888'/>",
+             f"<text x='{LEFT - 8}' y='{plot_top + 4}' text-anchor='end' class='axis'>"
+             f"{high:.0f}</text>",
+             f"<text x='{LEFT - 8}' y='{plot_bottom}' text-anchor='end' class='axis'>"
+             f"{low:.0f}</text>"]
+    for index, exercise in enumerate(exercises):
+        colour = COLOURS[index % len(COLOURS)]
+        points = [(px, y(v), s) for px, v, s in zip(xs, values, summaries, strict=True)
+                  if s.session.exercise == exercise and not math.isnan(v)]
+        if len(points) > 1:
+            line = " ".join(f"{px:.1f},{py:.1f}" for px, py, _ in points)
+            parts.append(f"<polyline points='{line}' fill='none' stroke='{colour}'/>")
+        for px, py, summary in points:
+            session = summary.session
+            what = (f"{session.started[:10]} {exercise}: {summary.reps} reps, ROM "
+                    f"{summary.mean_rom_deg:.0f}°")
+            parts.append(f"<a href='{html.escape(link(session.id))}'><circle cx='{px:.1f}' "
+                         f"cy='{py:.1f}' r='5' fill='{colour}' data-session='{session.id}'>"
+                         f"<title>{html.escape(what)}</title></circle></a>")
+    return parts

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from repcam.core.kinematics import View
+from repcam.core.kinematics import DEGREES, View
 from repcam.exercises.spec import ExerciseSpec, unit_of
 from repcam.folds.records import rep_rows
 from repcam.folds.set_analysis import AnalysisResult
@@ -241,25 +241,44 @@ def _notes(result: AnalysisResult) -> str:
 
 
 HOLD_COLUMNS = ("hold_s", "hold_target_s", "hold_met")
-HEADINGS = {"fault_cues": "faults"}  # a person reads the cues; the codes are for programs
+FOR_PROGRAMS = ("signal", "unit", "faults")  # in reps.csv; the table says them in words
+# What a person reads as each column's heading ({unit}: the angles' unit, "°" or "% hip width").
+HEADINGS = {"start_s": "start (s)", "end_s": "end (s)", "start_deg": "at rest ({unit})",
+            "peak_deg": "peak ({unit})", "rom_deg": "range ({unit})", "hold_s": "hold (s)",
+            "hold_target_s": "target (s)", "hold_met": "held", "lift_s": "lift (s)",
+            "lower_s": "lower (s)", "fault_cues": "faults"}
 
 
 def _rep_table(result: AnalysisResult, spec: ExerciseSpec, video: str | None) -> str:
     rows = rep_rows(result)
     if not rows:
         return "<p>No rep was counted.</p>"
-    columns = [c for c in rows[0] if c != "faults" and (spec.hold_ms > 0 or c not in HOLD_COLUMNS)]
-    head = "".join(f"<th>{html.escape(HEADINGS.get(c, c.replace('_', ' ')))}</th>"
+    columns = [c for c in rows[0] if c not in FOR_PROGRAMS and
+               (spec.hold_ms > 0 or c not in HOLD_COLUMNS)]
+    unit = "°" if rows[0]["unit"] == DEGREES else str(rows[0]["unit"])
+    metric_columns = {metric.key: metric.column for metric in spec.metrics}
+    head = "".join(f"<th>{html.escape(_heading(c, unit, metric_columns))}</th>"
                    for c in columns)
 
     def cell(row: dict, column: str) -> str:
+        if column == "confidence":
+            return f"{row[column]:.0%}"
         text = _cell(row[column])
         return _moment(float(row["start_s"]), text, video) if column == "rep" else \
             html.escape(text)
 
     body = "".join("<tr>" + "".join(f"<td>{cell(row, c)}</td>" for c in columns) + "</tr>"
                    for row in rows)
-    return f"<table id='reps'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    in_words = "degrees" if unit == "°" else unit
+    caption = f"Angles: the {str(rows[0]['signal']).replace('_', ' ')}, in {in_words}."
+    return (f"<table id='reps'><caption>{html.escape(caption)}</caption><thead><tr>{head}"
+            f"</tr></thead><tbody>{body}</tbody></table>")
+
+
+def _heading(column: str, unit: str, metric_columns: dict[str, str]) -> str:
+    if column in metric_columns:
+        return metric_columns[column]
+    return HEADINGS.get(column, column.replace("_", " ")).format(unit=unit)
 
 
 def _cell(value: object) -> str:
@@ -274,7 +293,7 @@ def _gallery(thumbnails: list[FaultThumbnail], video: str | None) -> str:
     if not thumbnails:
         return ""
     figures = "".join(
-        f"<figure><img alt='{html.escape(t.fault)}' "
+        f"<figure><img alt='{html.escape(t.cue)}' "
         f"src='data:image/jpeg;base64,{base64.b64encode(t.jpeg).decode()}'>"
         f"<figcaption>{_moment(t.time_s, f'{t.time_s:.1f} s, rep {t.rep}', video)}: "
         f"&ldquo;{html.escape(t.cue)}&rdquo;</figcaption></figure>"
