@@ -1,9 +1,12 @@
-"""`python -m benchmarks.encode`: the annotated video's encoder against OpenCV's mp4v.
+"""`python -m benchmarks.encode`: the annotated video's encoder against OpenCV's mp4v, and
+decoding through OpenCV against PyAV.
 
 The same decoded frames of a bundled sample (640x360) and of a 1080p copy of it (scaled up,
 as phone clips are) encoded by repcam's writer (H.264 through PyAV) and by OpenCV's MPEG-4
 Part 2 writer (what repcam wrote before, and its fallback): file size and encode time, and
-their ratios. Printed, and written to benchmarks/results/encode.json.
+their ratios. Then the H.264 files decoded to BGR arrays (what the pose stage and the overlay
+take) by OpenCV's VideoCapture (what repcam reads with) and by PyAV with FFmpeg's frame
+threads: the better of three runs each. Printed, and written to benchmarks/results/encode.json.
 """
 
 from __future__ import annotations
@@ -54,7 +57,30 @@ def compare(frames: list[np.ndarray], fps: float, folder: Path, name: str) -> di
                "h264_s": round(h264_s, 2), "mp4v_s": round(mp4v_s, 2)}
     figures["size_ratio"] = round(figures["h264_bytes"] / figures["mp4v_bytes"], 3)
     figures["time_ratio"] = round(h264_s / mp4v_s, 2)
+    figures["decode_opencv_s"] = round(min(decode_opencv(h264) for _ in range(3)), 2)
+    figures["decode_pyav_s"] = round(min(decode_pyav(h264) for _ in range(3)), 2)
     return figures
+
+
+def decode_opencv(video: Path) -> float:
+    started = time.perf_counter()
+    capture = cv2.VideoCapture(str(video))
+    while capture.read()[0]:
+        pass
+    capture.release()
+    return time.perf_counter() - started
+
+
+def decode_pyav(video: Path) -> float:
+    import av
+
+    started = time.perf_counter()
+    with av.open(str(video)) as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"  # frame and slice threads, as OpenCV's FFmpeg uses
+        for frame in container.decode(stream):
+            frame.to_ndarray(format="bgr24")
+    return time.perf_counter() - started
 
 
 def main() -> None:
@@ -68,7 +94,8 @@ def main() -> None:
     for name, r in results.items():
         print(f"{name:9} {r['frames']} frames: H.264 {r['h264_bytes'] / 1e6:.2f} MB in "
               f"{r['h264_s']:.2f} s, mp4v {r['mp4v_bytes'] / 1e6:.2f} MB in {r['mp4v_s']:.2f} s "
-              f"(size x{r['size_ratio']}, time x{r['time_ratio']})")
+              f"(size x{r['size_ratio']}, time x{r['time_ratio']}); decoding it: OpenCV "
+              f"{r['decode_opencv_s']:.2f} s, PyAV {r['decode_pyav_s']:.2f} s")
     (HERE / "results").mkdir(exist_ok=True)
     (HERE / "results" / "encode.json").write_text(json.dumps(results, indent=2))
 

@@ -19,7 +19,7 @@ REPCAM = str(Path(sys.executable).with_name("repcam"))
 @pytest.fixture(scope="module")
 def report(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("report")
-    clip = synthesize("bridge", [RepPlan(hold_s=1.0), RepPlan(hold_s=1.0)],
+    clip = synthesize("bridge", [RepPlan(hold_s=1.0), RepPlan(hold_s=1.0, fault="arching")],
                       camera=Camera(size_px=(480, 270)), fps=10)
     write_clip(clip, folder / "bridge.mp4")
     done = subprocess.run([REPCAM, "analyse", str(folder / "bridge.mp4"), "-e", "bridge",
@@ -76,6 +76,11 @@ def test_the_angle_plot_reads_out_and_seeks_where_it_is_clicked(browser, report)
     assert readout.is_visible()
     text = readout.text_content()
     assert "rep 2" in text and f"{moment:.1f} s" in text and "left" in text
+    assert "holding" in text  # the middle of rep 2 is its hold at the top
+    fault = fault_s(report, "arching")
+    page.mouse.move(box["x"] + box["width"] * (x0 + (fault - t0) / (t1 - t0) * (x1 - x0)), y)
+    assert "fault: \u201clift without arching your back\u201d" in readout.text_content()
+    page.mouse.move(x, y)
     page.mouse.click(x, y)
     page.wait_for_function("document.getElementById('video').currentTime > 0", timeout=10000)
     assert page.evaluate("document.getElementById('video').currentTime") == \
@@ -86,3 +91,10 @@ def test_the_angle_plot_reads_out_and_seeks_where_it_is_clicked(browser, report)
 def rep_ends(report: Path) -> list[float]:
     with (report.parent / "reps.csv").open() as handle:
         return [float(row["end_s"]) for row in csv.DictReader(handle)]
+
+
+def fault_s(report: Path, code: str) -> float:
+    import json
+
+    faults = json.loads((report.parent / "session.json").read_text())["faults"]
+    return next(f["time_s"] for f in faults if f["fault"] == code)

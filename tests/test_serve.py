@@ -199,6 +199,30 @@ def test_a_session_is_deleted_from_its_page_with_its_video(server, browser):
     page.close()
 
 
+def test_the_pages_work_from_the_keyboard(server, browser):
+    _, job = server.upload(SAMPLE)
+    job = server.wait_for(job["id"], {"done"})
+    page = browser.new_page()
+    page.goto(server.url)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to the content"
+    for _ in range(10):  # on to the person, then Enter
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == "anna":
+            break
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("", "none")  # where the focus is can be seen
+    page.keyboard.press("Enter")
+    page.wait_for_url(server.url + "people/anna")
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == "video and report":
+            break
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{server.url}sessions/{job['session']}/files/report.html")
+    page.close()
+
+
 # -- over HTTP ------------------------------------------------------------------------------
 def test_uploads_are_checked_on_the_server_too(tmp_path):
     server = Server(tmp_path, "--max-upload-mb", "1").start()

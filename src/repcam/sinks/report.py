@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from repcam.core.kinematics import DEGREES, View
+from repcam.exercises.events import RepMetrics
 from repcam.exercises.spec import ExerciseSpec, unit_of
 from repcam.folds.records import rep_rows
 from repcam.folds.set_analysis import AnalysisResult
@@ -117,13 +118,19 @@ def _angle_figure(result: AnalysisResult, spec: ExerciseSpec):
     return figure
 
 
+def _held(rep: RepMetrics) -> tuple[float, float] | None:
+    """When a timed rep was at the top (seconds): after its lift, before its lowering."""
+    top_from, top_to = (rep.start_ms + rep.lift_ms) / 1000, (rep.end_ms - rep.lower_ms) / 1000
+    return (top_from, top_to) if rep.hold_target_ms and top_to > top_from else None
+
+
 def _mark_reps(axis, result: AnalysisResult) -> None:
     for rep in result.reps:
         start, end = rep.start_ms / 1000, rep.end_ms / 1000
         axis.axvspan(start, end, color=SIDE_COLOURS.get(rep.side, "grey"), alpha=0.10)
-        top_from, top_to = start + rep.lift_ms / 1000, end - rep.lower_ms / 1000
-        if rep.hold_target_ms and top_to > top_from:
-            axis.axvspan(top_from, top_to, color="green", alpha=0.15)
+        held = _held(rep)
+        if held:
+            axis.axvspan(*held, color="green", alpha=0.15)
         axis.text(start, 0.97, f" {rep.index}", transform=axis.get_xaxis_transform(),
                   fontsize=8, va="top")
     for fault in result.faults:
@@ -165,7 +172,8 @@ def _time_axis(figure) -> dict[str, str]:
 
 
 def _trace_data(result: AnalysisResult, spec: ExerciseSpec) -> str:
-    """The plotted rep signal and the reps, for the plot's hover read-out (time, angle, rep)."""
+    """The plotted rep signal, the reps, their holds and the faults, for the plot's hover
+    read-out (time, angle, rep, holding, the fault's cue)."""
     trace = result.trace
     if trace is None or not len(trace.times_s):
         return ""
@@ -175,7 +183,9 @@ def _trace_data(result: AnalysisResult, spec: ExerciseSpec) -> str:
               for side, values in seen.items() if np.isfinite(values).any()}
     data = {"label": angle.replace("_", " "), "unit": unit_of(angle),
             "t": [round(float(t), 2) for t in trace.times_s], "series": series,
-            "reps": [[r.index, r.start_ms / 1000, r.end_ms / 1000] for r in result.reps]}
+            "reps": [[r.index, r.start_ms / 1000, r.end_ms / 1000] for r in result.reps],
+            "holds": [[r.index, *_held(r)] for r in result.reps if _held(r)],
+            "faults": [[f.timestamp_ms / 1000, f.cue] for f in result.faults]}
     # A script's text is not unescaped by the browser: only "</" must not appear in it.
     text = json.dumps(data).replace("</", "<\\/")
     return (f"<script type='application/json' id='trace'>{text}</script>"
@@ -350,6 +360,7 @@ img.plot[data-t0] {{ cursor: crosshair; }}
 # reads out time, angle and rep under the pointer. Without script the links open the video
 # at their moment and the plot is a picture.
 SEEK_SCRIPT = """
+var FAULT_NEAR_S = 0.4;  // a fault's dashed line is read out this close to it
 var video = document.getElementById('video');
 var traceTag = document.getElementById('trace');
 var trace = traceTag ? JSON.parse(traceTag.textContent) : null;
@@ -387,6 +398,9 @@ document.addEventListener('mousemove', function (event) {
   }
   var rep = trace.reps.find(function (r) { return r[1] <= t && t <= r[2]; });
   if (rep) parts.push('rep ' + rep[0]);
+  if (trace.holds.some(function (h) { return h[1] <= t && t <= h[2]; })) parts.push('holding');
+  var fault = trace.faults.find(function (f) { return Math.abs(f[0] - t) <= FAULT_NEAR_S; });
+  if (fault) parts.push('fault: \u201c' + fault[1] + '\u201d');
   readout.textContent = trace.label + ': ' + parts.join(', ');
   readout.style.left = (event.clientX + 12) + 'px';
   readout.style.top = (event.clientY + 12) + 'px';
