@@ -244,6 +244,8 @@ def test_uploads_are_checked_on_the_server_too(tmp_path):
         assert status == 413 and "live.mp4 is larger than the 1 MB" in body
         status, answer = server.upload(SAMPLE, profile="")
         assert status == 400 and "whose video" in answer["error"]
+        status, answer = server.upload(SAMPLE, profile="a/b")
+        assert status == 400 and "cannot hold a '/'" in answer["error"]
         status, answer = server.upload(SAMPLE, exercise="squats")
         assert status == 400 and "no exercise called squats" in answer["error"]
         status, answer = server.upload(SAMPLE, name="../../etc/passwd.mp4")
@@ -254,22 +256,29 @@ def test_uploads_are_checked_on_the_server_too(tmp_path):
         server.stop()
 
 
-def test_a_restart_mid_analysis_says_so_and_the_video_can_be_run_again(tmp_path):
+def test_a_restart_mid_analysis_says_so_and_the_video_can_be_run_again(tmp_path, browser):
     server = Server(tmp_path).start()
     status, job = server.upload(SAMPLE)
     assert status == 201
     server.wait_for(job["id"], {"running"})
     server.stop(signal.SIGKILL)  # the machine went down: no chance to tidy up
     assert sessions_in(server.db) == 0
+    (server.folder / "data" / "jobs" / "notes.json").write_text("{not a job")  # not ours
     server.start()
     try:
         interrupted = server.jobs()[0]
         assert interrupted["state"] == "interrupted"
         assert "stopped while this video was being analysed" in interrupted["message"]
-        status, body, _ = server.call("POST", f"api/jobs/{job['id']}/rerun")
-        assert status == 200, body
+        page = browser.new_page()
+        page.goto(server.url + "analyse")
+        row = page.locator(f"#job-{job['id']}")
+        row.locator("text=stopped while this video was being analysed").wait_for()
+        row.locator("button:has-text('Re-run')").click()
+        page.wait_for_selector(f"#job-{job['id']}[data-state='done']", timeout=240000)
+        page.close()
         done = server.wait_for(job["id"], {"done"})
         assert sessions_in(server.db) == 1 and done["session"] == 1
+        assert (server.folder / "data" / "jobs" / "notes.json").exists()  # left alone
         assert server.call("POST", f"api/jobs/{job['id']}/rerun")[0] == 409  # done: not again
     finally:
         server.stop()

@@ -240,6 +240,8 @@ def _form_problem(profile: str, exercise: str) -> str:
         return "Say whose video it is (the person)."
     if len(profile) > MAX_PROFILE:
         return f"A person's name is at most {MAX_PROFILE} characters."
+    if "/" in profile:
+        return "A person's name cannot hold a '/'."
     if exercise != AUTO and exercise not in EXERCISES:
         return f"repcam has no exercise called {exercise}."
     return ""

@@ -78,7 +78,9 @@ class JobStore:
         self.version = 0  # counts the changes, so a listener knows it missed none
         folder.mkdir(parents=True, exist_ok=True)
         for path in sorted(folder.glob("*.json")):
-            self._jobs[path.stem] = _recovered(_job_from(json.loads(path.read_text())))
+            job = _read_job(path)
+            if job is not None:
+                self._jobs[job.id] = _recovered(job)
         for job in self._jobs.values():
             if job.state is JobState.INTERRUPTED:
                 self._write(job)
@@ -127,10 +129,15 @@ class JobStore:
         write_text(self.folder / f"{job.id}.json", json.dumps(document, indent=1))
 
 
-def _job_from(document: dict) -> Job:
-    return Job(**document | {"upload": Path(document["upload"]),
-                             "out_dir": Path(document["out_dir"]),
-                             "state": JobState(document["state"])})
+def _read_job(path: Path) -> Job | None:
+    """A job file, or None for one that is not (left on disk: it may be someone's)."""
+    try:
+        document = json.loads(path.read_text())
+        return Job(**document | {"upload": Path(document["upload"]),
+                                 "out_dir": Path(document["out_dir"]),
+                                 "state": JobState(document["state"])})
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
 
 
 def _recovered(job: Job) -> Job:
