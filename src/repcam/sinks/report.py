@@ -344,8 +344,11 @@ a[data-t] {{ color: #1a5fb4; }}
 img.plot[data-t0] {{ cursor: crosshair; }}
 .readout {{ position: fixed; background: #222; color: #fff; font-size: .8rem;
             padding: .2rem .4rem; border-radius: .2rem; pointer-events: none; }}
+caption {{ text-align: left; color: #555; padding-bottom: .3rem; }}
+@page {{ margin: 12mm; }}
 @media print {{
   .player, .readout {{ display: none; }}
+  footer {{ margin-top: .8rem; break-before: avoid; }}
   a[data-t] {{ color: inherit; text-decoration: none; }}
   body {{ margin: 0; max-width: none; }}
   img.plot, figure {{ break-inside: avoid; }}
