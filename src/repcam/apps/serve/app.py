@@ -67,10 +67,9 @@ class ServeConfig:
         return self.data_dir / "outputs"
 
 
-def create_app(config: ServeConfig, analyses: AnalysisQueue | None = None) -> ASGIApp:
-    store = analyses.store if analyses else JobStore(config.data_dir / "jobs")
-    analyses = analyses or AnalysisQueue(store, config.db, config.model)
-    handlers = Handlers(config, store, analyses)
+def create_app(config: ServeConfig) -> ASGIApp:
+    store = JobStore(config.data_dir / "jobs")
+    handlers = Handlers(config, store, AnalysisQueue(store, config.db, config.model))
     routes = [
         Route("/", handlers.people), Route("/people/{name}", handlers.person),
         Route("/people/{name}/export.{kind:str}", handlers.export),

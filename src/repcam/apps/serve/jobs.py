@@ -8,7 +8,6 @@ import json
 import queue
 import threading
 import uuid
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from enum import Enum
 from pathlib import Path
@@ -74,8 +73,7 @@ class JobStore:
         self.folder = folder
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
-        self.changed = threading.Condition(self._lock)  # notified at every change
-        self.version = 0  # counts the changes, so a listener knows it missed none
+        self.version = 0  # counts the changes: a listener compares it to see one
         folder.mkdir(parents=True, exist_ok=True)
         for path in sorted(folder.glob("*.json")):
             job = _read_job(path)
@@ -99,12 +97,11 @@ class JobStore:
 
     def put(self, job: Job, *, durable: bool = True) -> Job:
         """Store `job`; `durable` False for a progress tick (kept in memory only)."""
-        with self.changed:
+        with self._lock:
             self._jobs[job.id] = job
             if durable:
                 self._write(job)
             self.version += 1
-            self.changed.notify_all()
         return job
 
     def update(self, job_id: str, *, durable: bool = True, **changes: object) -> Job:
@@ -116,11 +113,10 @@ class JobStore:
         return next((job for job in self.all() if job.session_id == session_id), None)
 
     def remove(self, job_id: str) -> None:
-        with self.changed:
+        with self._lock:
             self._jobs.pop(job_id, None)
             (self.folder / f"{job_id}.json").unlink(missing_ok=True)
             self.version += 1
-            self.changed.notify_all()
 
     def _write(self, job: Job) -> None:
         document = asdict(job) | {"upload": str(job.upload), "out_dir": str(job.out_dir),
@@ -150,10 +146,8 @@ def _recovered(job: Job) -> Job:
 class AnalysisQueue:
     """Runs the jobs one after another on a background thread and logs each result."""
 
-    def __init__(self, store: JobStore, db: Path | None, model: str,
-                 analyse: Callable[..., object] = run_job) -> None:
+    def __init__(self, store: JobStore, db: Path | None, model: str) -> None:
         self.store, self.db, self.model = store, db, model
-        self._analyse = analyse
         self._waiting: queue.Queue[str] = queue.Queue()
         self._thread = threading.Thread(target=self._work, name="repcam-serve-jobs", daemon=True)
         self._thread.start()
@@ -182,7 +176,7 @@ class AnalysisQueue:
         batch_job = BatchJob(job.upload, job.out_dir, None if job.exercise == AUTO
                              else job.exercise, job.profile, model=self.model)
         try:
-            outcome = self._analyse(batch_job, progress)
+            outcome = run_job(batch_job, progress)
             session_id = self._log(outcome.document, job.profile) if not outcome.failed \
                 else None
         except RepcamError as error:  # the log could not take it: said, nothing half-written
