@@ -29,6 +29,8 @@ from repcam.io.settings import environment
 SCHEMA_VERSION = 1
 SQLITE_HEADER = b"SQLite format 3\x00"
 APPLICATION_ID = 0x72706361  # "rpca": marks an SQLite file as a repcam log
+SESSIONS_WITH_PROFILE = ("SELECT s.*, p.name AS profile FROM sessions s JOIN profiles p "
+                         "ON p.id = s.profile_id")
 REPCAM_TABLES = frozenset({"profiles", "sessions", "sets", "reps", "faults"})
 DEFAULT_PROFILE = "me"
 
@@ -395,8 +397,7 @@ class SessionLog:
                  since: str | None = None) -> list[LoggedSession]:
         if self._empty:
             return []
-        query = ("SELECT s.*, p.name AS profile FROM sessions s JOIN profiles p "
-                 "ON p.id = s.profile_id WHERE 1=1")
+        query = f"{SESSIONS_WITH_PROFILE} WHERE 1=1"
         params: list[object] = []
         for clause, value in (("p.name = ?", profile), ("s.exercise = ?", exercise),
                               ("s.started >= ?", since)):
@@ -410,8 +411,7 @@ class SessionLog:
     def session(self, session_id: int) -> LoggedSession | None:
         if self._empty:
             return None
-        row = self._read("SELECT s.*, p.name AS profile FROM sessions s JOIN profiles p "
-                         "ON p.id = s.profile_id WHERE s.id = ?", (session_id,)).fetchone()
+        row = self._read(f"{SESSIONS_WITH_PROFILE} WHERE s.id = ?", (session_id,)).fetchone()
         return self._session(row) if row else None
 
     def delete_session(self, session_id: int) -> bool:

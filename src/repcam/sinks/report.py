@@ -184,7 +184,7 @@ def _trace_data(result: AnalysisResult, spec: ExerciseSpec) -> str:
     data = {"label": angle.replace("_", " "), "unit": unit_of(angle),
             "t": [round(float(t), 2) for t in trace.times_s], "series": series,
             "reps": [[r.index, r.start_ms / 1000, r.end_ms / 1000] for r in result.reps],
-            "holds": [[r.index, *_held(r)] for r in result.reps if _held(r)],
+            "holds": [[r.index, *held] for r in result.reps if (held := _held(r))],
             "faults": [[f.timestamp_ms / 1000, f.cue] for f in result.faults]}
     # A script's text is not unescaped by the browser: only "</" must not appear in it.
     text = json.dumps(data).replace("</", "<\\/")

@@ -166,8 +166,7 @@ class Handlers:
     def analyse(self, request: Request) -> Response:
         with SessionLog(self.config.db, read_only=True) as log:
             profiles = log.profiles()
-        return HTMLResponse(pages.analyse_page(profiles, self.store.all(),
-                                               self.config.max_bytes))
+        return HTMLResponse(pages.analyse_page(profiles, self.config.max_bytes))
 
     def asset(self, request: Request) -> Response:
         name = request.path_params["file"]

@@ -1,6 +1,6 @@
 """The pages of `repcam serve`, as HTML strings: people, a person's sessions and progress, a
-session, and the analyse page. Everything is escaped here; the pages work without script
-except for the live progress of the analyse page."""
+session, and the analyse page. Everything is escaped here; every page but the analyse page
+works without script (uploads and their live progress need it)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import html
 import math
 from urllib.parse import quote
 
-from repcam.apps.serve.jobs import Job, JobState
 from repcam.apps.serve.uploads import megabytes
 from repcam.core.kinematics import DEGREES
 from repcam.exercises.registry import AUTO, EXERCISES
 from repcam.folds.progression import Advice
+from repcam.folds.records import cues_of
 from repcam.io.logbook import SessionSummary
 from repcam.io.session_store import LoggedSession
 from repcam.sinks.progress_chart import chart_svg
@@ -84,7 +84,7 @@ def _session_row(summary: SessionSummary, has_report: bool) -> str:
     session = summary.session
     change = "" if math.isnan(summary.rom_change_deg) else f"{summary.rom_change_deg:+.0f}"
     rom = "-" if math.isnan(summary.mean_rom_deg) else f"{summary.mean_rom_deg:.0f}"
-    unit = "°" if summary.rom_unit == DEGREES else f" {summary.rom_unit}"
+    unit = _unit(summary)
     return (f"<tr><th scope='row'><a href='{session_url(session.id)}'>"
             f"{E(session.started[:16].replace('T', ' '))}</a></th>"
             f"<td>{E(session.exercise)}</td><td>{E(summary.sets_reps)}</td>"
@@ -97,13 +97,17 @@ def _report_link(session_id: int) -> str:
     return f"<a href='{session_url(session_id)}/files/report.html'>video and report</a>"
 
 
+def _unit(summary: SessionSummary) -> str:
+    return "°" if summary.rom_unit == DEGREES else f" {summary.rom_unit}"
+
+
 def session_page(session: LoggedSession, summary: SessionSummary, has_report: bool) -> str:
     report = (f"<p><a class='button' href='{session_url(session.id)}/files/report.html'>"
               "Watch the report, rep by rep</a></p>" if has_report else
               "<p>This session was logged without a video (live, or imported).</p>")
     reps = [rep for logged_set in session.sets for rep in logged_set.reps]
-    cues = {(f.rep_index, f.fault): f.cue for s in session.sets for f in s.faults}
-    unit = "°" if summary.rom_unit == DEGREES else f" {summary.rom_unit}"
+    cues = cues_of(f for logged_set in session.sets for f in logged_set.faults)
+    unit = _unit(summary)
     rows = "".join(
         f"<tr><th scope='row'>{rep.index}</th><td>{E(str(rep.side))}</td>"
         f"<td>{rep.start_ms / 1000:.1f} s</td><td>{rep.rom_deg:.0f}{E(unit)}</td>"
@@ -124,7 +128,7 @@ def session_page(session: LoggedSession, summary: SessionSummary, has_report: bo
     return page(f"{session.exercise} of {session.profile}", body, script="confirm.js")
 
 
-def analyse_page(profiles: list[str], jobs: list[Job], max_bytes: int) -> str:
+def analyse_page(profiles: list[str], max_bytes: int) -> str:
     people = "".join(f"<option value='{E(p)}'>" for p in profiles)
     exercises = "".join(f"<option value='{E(name)}'>{E(spec.title)}</option>"
                         for name, spec in EXERCISES.items())
@@ -142,27 +146,13 @@ def analyse_page(profiles: list[str], jobs: list[Job], max_bytes: int) -> str:
         "<div id='problems' role='alert' aria-live='assertive'></div>")
     listing = ("<table id='jobs'><thead><tr><th scope='col'>video</th><th scope='col'>person"
                "</th><th scope='col'>exercise</th><th scope='col'>progress</th>"
-               "<th scope='col'>result</th></tr></thead><tbody>"
-               f"{''.join(job_row(job) for job in jobs)}</tbody></table>")
+               "<th scope='col'>result</th></tr></thead><tbody></tbody></table>"
+               "<noscript><p>Uploading and following the analyses needs JavaScript; the "
+               "people and their sessions do not.</p></noscript>")
     body = (f"<h1>Analyse videos</h1><p>Each video is analysed on this computer (nothing leaves "
             f"it) and logged for the person; up to {E(megabytes(max_bytes))} each.</p>{form}"
             f"<h2>Analyses</h2>{listing}")
     return page("Analyse videos", body, script="analyse.js")
-
-
-def job_row(job: Job) -> str:
-    """A job's row; the page's script redraws it from the same fields as they change."""
-    public = job.public()
-    percent = round(100 * job.progress)
-    result = E(job.message)
-    if job.session_id is not None:
-        result += f" <a href='{session_url(job.session_id)}'>Open the session</a>"
-    return (f"<tr id='job-{job.id}' data-state='{job.state}'><td>{E(job.video_name)}</td>"
-            f"<td>{E(job.profile)}</td><td>{E(job.exercise)}</td>"
-            f"<td><progress max='100' value='{percent}' aria-label='{E(job.video_name)}'"
-            f"{' hidden' if job.state in (JobState.FAILED, JobState.INTERRUPTED) else ''}>"
-            f"{percent}%</progress> <span class='state'>{E(str(public['state']))}</span></td>"
-            f"<td class='result'>{result}</td></tr>")
 
 
 def refusal_page(status: int, message: str) -> str:
