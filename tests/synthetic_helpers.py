@@ -10,7 +10,7 @@ from repcam.core.track import LandmarkTrack
 from repcam.exercises import get_exercise
 from repcam.exercises.events import Event, FaultDetected, PositionLost, TopReached
 from repcam.folds.exercise_session import ExerciseSession
-from repcam.folds.set_analysis import track_camera
+from repcam.folds.set_analysis import SetAnalysis
 from repcam.synthetic import SyntheticClip
 
 
@@ -49,9 +49,9 @@ def run(clip: SyntheticClip, exercise: str | None = None, side: str | None = Non
     """The clip's landmarks through one exercise, as a recording is analysed (the camera
     estimated from the whole set first) or `live` (estimated as the frames come)."""
     spec = get_exercise(exercise or clip.exercise)
-    camera = None if live else track_camera(
-        LandmarkTrack(clip.frames, 30.0, clip.exercise, "synthetic"), spec)
-    session = ExerciseSession(spec, side, camera=camera)
+    track = LandmarkTrack(clip.frames, 30.0, clip.exercise, "synthetic")
+    session = ExerciseSession(spec, side) if live else \
+        SetAnalysis.of_track(track, spec, side=side).session
     events: list[Event] = []
     for frame in clip.frames:
         events += session.process(frame)[1]

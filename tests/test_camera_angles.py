@@ -24,11 +24,13 @@ from benchmarks.sweep import (
 )
 
 from repcam.core.camera_view import SIDE_ON
-from repcam.core.landmarks import PoseFrame
+from repcam.core.kinematics import Posture
+from repcam.core.landmarks import Joint, Landmarks, PoseFrame
+from repcam.core.sides import SIDES
 from repcam.core.track import LandmarkTrack
 from repcam.exercises import EXERCISES, get_exercise
 from repcam.folds.coaching import FrameCheck, view_problem
-from repcam.folds.set_analysis import analyse_track, track_camera
+from repcam.folds.set_analysis import SetAnalysis, analyse_track, track_camera
 from repcam.synthetic import LOOK_ALIKES, Camera, Disturbance, RepPlan, synthesize
 
 from synthetic_helpers import run
@@ -219,6 +221,31 @@ def test_a_set_that_begins_lying_with_straight_legs_then_sets_the_feet():
     frames = (*lying.frames, *shifted(bridges.frames, start))
     result = analyse_track(LandmarkTrack(frames, 10.0, "x", "s"), get_exercise("bridge"))
     assert result.count == 3
+
+
+def face_read_up(person: Landmarks) -> Landmarks:
+    """MediaPipe's mistake on a raised camera: the nose of a body lying face down pointing
+    up from between the ears in its world landmarks."""
+    world = person.world_m.copy()
+    ears_y = (world[Joint.LEFT_EAR, 1] + world[Joint.RIGHT_EAR, 1]) / 2
+    world[Joint.NOSE, 1] = 2 * ears_y - world[Joint.NOSE, 1]
+    return replace(person, world_m=world)
+
+
+def test_a_prone_curl_read_face_up_while_the_legs_are_straight_counts_every_rep():
+    clip = synthesize("prone-curl", [RepPlan(hold_s=1.0)] * 3, fps=10)
+    straight = np.nanmax([clip.anatomical(f"knee_flexion_{s}") for s in SIDES], axis=0) < 45
+    frames = [replace(f, people=tuple(face_read_up(p) for p in f.people)) if flip else f
+              for f, flip in zip(clip.frames, straight, strict=True)]
+    assert straight.sum() > len(frames) / 3  # rests and the start: a third of the clip
+    track = LandmarkTrack(tuple(frames), 10.0, "x", "s")
+    result = analyse_track(track, get_exercise("prone-curl"))
+    assert result.count == 3 and result.half_reps == 0
+    # Live, with no recording to look ahead in, the set is held face down from the first bend.
+    analysis = SetAnalysis(get_exercise("prone-curl"))
+    postures = [analysis.process(pose)[0].posture for pose in frames]
+    first_bend = int(np.argmin(straight))
+    assert set(postures[first_bend + 3:]) == {Posture.LYING_PRONE}
 
 
 @pytest.mark.parametrize("leg_first", [False, True])

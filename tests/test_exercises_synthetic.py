@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from repcam.core.kinematics import View
+from repcam.core.track import LandmarkTrack
 from repcam.exercises import EXERCISES, Tally, get_exercise
+from repcam.folds.set_analysis import analyse_track
 from repcam.synthetic import MOTIONS, Camera, Disturbance, RepPlan, fatigued, synthesize
 
 from synthetic_helpers import run, true_holds_ms
@@ -373,3 +375,17 @@ def test_a_fault_just_below_its_threshold_is_silent_and_just_above_is_flagged(
 
     assert faults_at(below) == []
     assert faults_at(above) == [fault]
+
+
+@pytest.mark.parametrize(("depth", "why"), [(0.2, "curl."), (0.35, ": 2 stopped short")])
+def test_a_set_with_no_rep_counted_says_so(depth, why):
+    def analysed(plan: RepPlan):
+        clip = synthesize("hamstring-curl", [plan] * 2, fps=FPS)
+        return analyse_track(LandmarkTrack(clip.frames, FPS, "x", "synthetic"),
+                             get_exercise("hamstring-curl"))
+
+    result = analysed(RepPlan(depth=depth))
+    assert result.count == 0 and result.problem is None
+    assert any(w.startswith("No rep was counted.") and why in w for w in result.warnings)
+    full = analysed(RepPlan())
+    assert full.count == 2 and not any("No rep" in w for w in full.warnings)

@@ -8,6 +8,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from repcam.core.facing import FLIP_MS, ROLL_MS, LyingFacing, legs_face_up, majority_face_up
 from repcam.core.filters import NoFilter, OneEuroFilter
 from repcam.core.kinematics import (
     Kinematics,
@@ -186,3 +187,34 @@ def test_one_euro_resets_on_a_gap():
     smoother(10.0, 0.0)
     assert math.isnan(smoother(float("nan"), 33.0))
     assert smoother(90.0, 66.0) == 90.0
+
+
+def test_the_legs_decide_a_lying_facing_the_face_overturns_only_after_a_while():
+    facing = LyingFacing()
+    assert facing.update(None, True, 0.0) is True  # the face alone: on the back
+    assert facing.update(None, False, 100.0) is True  # a glimpse is not a roll
+    assert facing.update(None, False, 100.0 + FLIP_MS) is False
+    assert facing.update(True, None, 1000.0) is False  # a bent leg, one frame: a glitch?
+    decided = 1000.0 + FLIP_MS
+    assert facing.update(True, None, decided) is True  # held: the legs decide
+    times = np.arange(decided, decided + ROLL_MS - 100.0, 100.0)  # the face disagrees, 3.9 s
+    assert all(facing.update(None, False, float(t)) is True for t in times)
+    assert facing.update(None, False, float(times[-1]) + 200.0) is False  # past ROLL_MS
+
+
+def test_a_recordings_legs_set_the_facing_its_first_frames_read():
+    facing = LyingFacing(face_up=False)  # the whole clip's bent legs said face down
+    assert facing.update(None, True, 0.0) is False
+    assert facing.update(None, True, ROLL_MS - 1.0) is False
+    assert majority_face_up([None, False, True, False]) is False
+    assert majority_face_up([None, True, False]) is None
+
+
+@pytest.mark.parametrize(("bent", "face_up"), [
+    (poses.prone(0.0, "left", 100.0), False),  # a prone curl's top: the foot above the knee
+    (poses.Bridge().pose(3.0), True),  # a bridge's start: the feet planted below the knees
+])
+def test_a_bent_leg_says_back_or_front(bent, face_up):
+    for camera in CAMERAS:
+        assert legs_face_up(angles_of(bent, camera)) is face_up
+    assert legs_face_up(angles_of(poses.prone(0.0, "left", 5.0), CAMERAS[0])) is None

@@ -24,7 +24,7 @@ from repcam.exercises.events import Event, FaultDetected
 from repcam.exercises.spec import ExerciseSpec
 from repcam.folds.recognise import Recognition, recognise
 from repcam.folds.scoreboard import Scoreboard
-from repcam.folds.set_analysis import AnalysisResult, Problem, SetAnalysis, track_camera
+from repcam.folds.set_analysis import AnalysisResult, Problem, SetAnalysis
 from repcam.io.landmark_cache import load_cached, load_or_extract, store, video_key
 from repcam.io.pipeline import PoseJob, segmented_poses
 from repcam.io.sources import SourceInfo, VideoFileSource, prefetched
@@ -164,8 +164,7 @@ def _landmarks(source: VideoFileSource, key: str, model_path: Path, people: int,
 
 def _replay(track: LandmarkTrack, spec: ExerciseSpec, side: Side | None,
             target_reps: int | None) -> _Replayed:
-    analysis = SetAnalysis(spec, side=side, target_reps=target_reps,
-                           camera=track_camera(track, spec))
+    analysis = SetAnalysis.of_track(track, spec, side=side, target_reps=target_reps)
     frames = [analysis.process(pose) for pose in track.frames]
     closing = analysis.finish()
     if frames and closing:  # a rep completed by the end of the video shows on its last frame

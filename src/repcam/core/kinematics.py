@@ -19,6 +19,7 @@ from enum import Enum
 import numpy as np
 
 from repcam.core.camera_view import SIDE_ON, CameraView
+from repcam.core.facing import LyingFacing, faces_up, legs_face_up
 from repcam.core.filters import OneEuroFilter, SignalFilter
 from repcam.core.landmarks import Joint, Landmarks
 from repcam.core.sides import SIDES, Side
@@ -43,6 +44,10 @@ class Posture(str, Enum):
     UNKNOWN = "unknown"
 
 
+LYING = frozenset({Posture.LYING_SUPINE, Posture.LYING_PRONE})
+LYING_TRUNK_DEG = 55.0  # the trunk's lean from vertical beyond which the body lies
+
+
 def joint_of(side: Side, name: str) -> Joint:
     """`name` on `side`; "OTHER_HIP" is the hip of the other side."""
     if name.startswith("OTHER_"):
@@ -64,7 +69,8 @@ def perp(v: np.ndarray) -> np.ndarray:
 
 def from_direction_deg(segment: np.ndarray, reference: np.ndarray) -> np.ndarray:
     """Unsigned angle between a segment vector and a reference direction, 0..180."""
-    return angle_deg(segment, np.zeros_like(segment), np.broadcast_to(reference, segment.shape))
+    cross = segment[..., 0] * reference[1] - segment[..., 1] * reference[0]
+    return np.degrees(np.arctan2(np.abs(cross), segment @ reference))
 
 
 UP = np.array([0.0, -1.0])  # image y grows downwards
@@ -76,50 +82,56 @@ UNIT_SYMBOLS = {DEGREES: "°", HIP_WIDTHS: " %hw"}  # after a number in a table
 
 @dataclass(frozen=True)
 class SideSignal:
-    """A per-side measure: `compute(points, chirality)` gets {joint name: (2,) xy} for one
-    side, the other side's joints named "OTHER_HIP" and so on."""
+    """A per-side measure: `compute(points, chirality)` gets {joint name: (..., 2) xy} for
+    one side, the other side's joints named "OTHER_HIP" and so on, and the chirality as
+    (..., 1) or a number: one frame or a whole track alike."""
 
     name: str
     joints: tuple[str, ...]
-    compute: Callable[[dict[str, np.ndarray], float], float]
+    compute: Callable[[dict[str, np.ndarray], Chirality], np.ndarray]
     vertex: str  # the joint where the value is drawn
     unit: str = DEGREES
 
 
-def _knee_flexion(p: dict[str, np.ndarray], c: float) -> float:
-    return float(180.0 - angle_deg(p["HIP"], p["KNEE"], p["ANKLE"]))
+Points = dict[str, np.ndarray]
+Chirality = float | np.ndarray
 
 
-def _hip_line(p: dict[str, np.ndarray], c: float) -> float:
+def _knee_flexion(p: Points, c: Chirality) -> np.ndarray:
+    return 180.0 - angle_deg(p["HIP"], p["KNEE"], p["ANKLE"])
+
+
+def _hip_line(p: Points, c: Chirality) -> np.ndarray:
     """Shoulder-hip-knee angle, above 180 when the hip passes the line on the body's front."""
-    theta = float(angle_deg(p["SHOULDER"], p["HIP"], p["KNEE"]))
+    theta = angle_deg(p["SHOULDER"], p["HIP"], p["KNEE"])
     anterior = c * perp(p["KNEE"] - p["SHOULDER"])
-    return 360.0 - theta if float(np.dot(p["HIP"] - p["SHOULDER"], anterior)) > 0 else theta
+    in_front = ((p["HIP"] - p["SHOULDER"]) * anterior).sum(axis=-1) > 0
+    return np.where(in_front, 360.0 - theta, theta)
 
 
-def _trunk_lean(p: dict[str, np.ndarray], c: float) -> float:
-    return float(from_direction_deg(p["SHOULDER"] - p["HIP"], UP))
+def _trunk_lean(p: Points, c: Chirality) -> np.ndarray:
+    return from_direction_deg(p["SHOULDER"] - p["HIP"], UP)
 
 
-def _thigh_angle(p: dict[str, np.ndarray], c: float) -> float:
-    return float(from_direction_deg(p["KNEE"] - p["HIP"], DOWN))
+def _thigh_angle(p: Points, c: Chirality) -> np.ndarray:
+    return from_direction_deg(p["KNEE"] - p["HIP"], DOWN)
 
 
-def _shin_angle(p: dict[str, np.ndarray], c: float) -> float:
-    return float(from_direction_deg(p["ANKLE"] - p["KNEE"], DOWN))
+def _shin_angle(p: Points, c: Chirality) -> np.ndarray:
+    return from_direction_deg(p["ANKLE"] - p["KNEE"], DOWN)
 
 
-def _line_lean(p: dict[str, np.ndarray], c: float) -> float:
+def _line_lean(p: Points, c: Chirality) -> np.ndarray:
     """Lean of the knee-shoulder line from vertical (Nordic: 0 upright, 90 flat)."""
-    return float(from_direction_deg(p["SHOULDER"] - p["KNEE"], UP))
+    return from_direction_deg(p["SHOULDER"] - p["KNEE"], UP)
 
 
-def _trunk_rise(p: dict[str, np.ndarray], c: float) -> float:
+def _trunk_rise(p: Points, c: Chirality) -> np.ndarray:
     """Elevation of the hip->shoulder segment above horizontal (lying: 0 flat, + chest up)."""
     return 90.0 - _trunk_lean(p, c)
 
 
-def _height_above(upper: str, lower: str) -> Callable[[dict[str, np.ndarray], float], float]:
+def _height_above(upper: str, lower: str) -> Callable[[Points, Chirality], np.ndarray]:
     """How far `upper` is above `lower` in the image, in percent of the hip width.
 
     Seen end-on (camera at the feet of a person lying on their back), height off the floor
@@ -127,11 +139,10 @@ def _height_above(upper: str, lower: str) -> Callable[[dict[str, np.ndarray], fl
     width cancels the camera's distance and zoom.
     """
 
-    def compute(p: dict[str, np.ndarray], c: float) -> float:
-        hip_width = float(np.linalg.norm(p["HIP"] - p["OTHER_HIP"]))
-        if hip_width < 1e-6:
-            return math.nan
-        return 100.0 * float(p[lower][1] - p[upper][1]) / hip_width
+    def compute(p: Points, c: Chirality) -> np.ndarray:
+        hip_width = np.linalg.norm(p["HIP"] - p["OTHER_HIP"], axis=-1)
+        hip_width = np.where(hip_width < 1e-6, np.nan, hip_width)
+        return 100.0 * (p[lower][..., 1] - p[upper][..., 1]) / hip_width
 
     return compute
 
@@ -154,6 +165,8 @@ SIDE_SIGNALS: tuple[SideSignal, ...] = (
                _height_above("KNEE", "ANKLE"), "KNEE", HIP_WIDTHS),
 )
 _SIGNAL_JOINTS = frozenset(n for measure in SIDE_SIGNALS for n in measure.joints)
+_SIGNAL_JOINT_INDICES = {f"{measure.name}_{side}": [joint_of(side, n) for n in measure.joints]
+                         for measure in SIDE_SIGNALS for side in SIDES}
 SIGNAL_NAMES: tuple[str, ...] = (
     *(f"{a.name}_{s}" for a in SIDE_SIGNALS for s in SIDES),
     "pelvis_tilt",
@@ -164,20 +177,25 @@ SIGNAL_NAMES: tuple[str, ...] = (
 
 def estimate_chirality(person: Landmarks) -> float:
     """+1 or -1: the rotation sense of the body's front in the image (0 when unknown)."""
-    xy, vis = person.image_px[:, :2], person.visibility
-    votes = 0.0
-    shoulder = (xy[Joint.LEFT_SHOULDER] + xy[Joint.RIGHT_SHOULDER]) / 2
-    hip = (xy[Joint.LEFT_HIP] + xy[Joint.RIGHT_HIP]) / 2
-    nose_vote = np.dot(xy[Joint.NOSE] - shoulder, perp(hip - shoulder))
-    if np.isfinite(nose_vote) and vis[Joint.NOSE] > VISIBLE:
-        votes += np.sign(nose_vote) * 2.0  # the face is the clearest front
+    return float(chirality_of(person.image_px[:, :2], person.visibility))
+
+
+def chirality_of(xy: np.ndarray, vis: np.ndarray) -> np.ndarray:
+    """`estimate_chirality` of (..., 33, 2) points and (..., 33) visibilities."""
+    def vote(tip: np.ndarray, base: np.ndarray, along: np.ndarray) -> np.ndarray:
+        value = ((tip - base) * perp(along)).sum(axis=-1)
+        return np.where(np.isfinite(value), np.sign(value), 0.0)
+
+    shoulder = (xy[..., Joint.LEFT_SHOULDER, :] + xy[..., Joint.RIGHT_SHOULDER, :]) / 2
+    hip = (xy[..., Joint.LEFT_HIP, :] + xy[..., Joint.RIGHT_HIP, :]) / 2
+    nose_seen = vis[..., Joint.NOSE] > VISIBLE
+    # The face is the clearest front, the toes (in front of each shin) the next.
+    votes = 2.0 * nose_seen * vote(xy[..., Joint.NOSE, :], shoulder, hip - shoulder)
     for side in SIDES:
-        knee, ankle = xy[joint_of(side, "KNEE")], xy[joint_of(side, "ANKLE")]
-        heel, toe = xy[joint_of(side, "HEEL")], xy[joint_of(side, "FOOT_INDEX")]
-        toe_vote = np.dot(toe - heel, perp(ankle - knee))
-        if np.isfinite(toe_vote):
-            votes += np.sign(toe_vote) * float(vis[joint_of(side, "FOOT_INDEX")])
-    return float(np.sign(votes))
+        at = {n: xy[..., joint_of(side, n), :] for n in ("KNEE", "ANKLE", "HEEL", "FOOT_INDEX")}
+        votes = votes + vote(at["FOOT_INDEX"], at["HEEL"], at["ANKLE"] - at["KNEE"]) \
+            * vis[..., joint_of(side, "FOOT_INDEX")]
+    return np.sign(votes)
 
 
 def side_visibility(person: Landmarks, side: Side) -> float:
@@ -238,7 +256,7 @@ def classify_posture(signals: Mapping[str, float], near: Side, chirality: float,
     trunk = signals[f"trunk_lean_{near}"]
     if not math.isfinite(trunk):
         return Posture.UNKNOWN
-    if trunk > 55:
+    if trunk > LYING_TRUNK_DEG:
         facing_up = faces_up(person)
         if facing_up is None:  # no 3D: the body's front in the picture
             xy = person.image_px[:, :2]
@@ -254,60 +272,78 @@ def classify_posture(signals: Mapping[str, float], near: Side, chirality: float,
     return Posture.STANDING
 
 
-def faces_up(person: Landmarks) -> bool | None:
-    """Lying, does the body face the ceiling? From MediaPipe's world landmarks (camera axes,
-    y down), which know front from back by the face, from any side: the nose points up or
-    down from between the ears. None where they are missing or the head is turned to the
-    side (lying face down, many rest on a cheek)."""
-    world = person.world_m
-    face = world[Joint.NOSE] - (world[Joint.LEFT_EAR] + world[Joint.RIGHT_EAR]) / 2
-    length = float(np.linalg.norm(face))
-    if not np.isfinite(length) or length < 1e-6 or abs(face[1]) < 0.5 * length:
+def shins_tell(seen_as: View) -> bool:
+    """Seen from the feet or the head, a shin's direction in the picture is its depth, not
+    its height: it says nothing of the facing."""
+    return seen_as is not View.FRONT
+
+
+def legs_tell_facing(person: Landmarks, body: Landmarks) -> bool | None:
+    """What one frame's legs say of a lying body's facing (None: not lying, or they do not
+    tell); `body` is `person` on its own plane where the camera is corrected. A whole
+    recording's frames vote for the facing its set starts from."""
+    if not shins_tell(classify_view(person)):
         return None
-    return bool(face[1] < 0)
+    geometry = geometric_signals(body, estimate_chirality(body) or 1.0)
+    trunk = geometry[f"trunk_lean_{camera_side(body)}"]
+    return legs_face_up(geometry) if trunk > LYING_TRUNK_DEG else None
 
 
-def mask_unseen(geometry: dict[str, float], person: Landmarks,
+def mask_unseen(geometry: Mapping[str, float], person: Landmarks,
                 min_visibility: float = VISIBLE) -> dict[str, float]:
+    return {name: float(value) for name, value in
+            unseen_masked(geometry, person.visibility, min_visibility).items()}
+
+
+def unseen_masked(geometry: Mapping[str, np.ndarray], visibility: np.ndarray,
+                  min_visibility: float = VISIBLE) -> dict[str, np.ndarray]:
+    """The signals with NaN wherever one of their joints was hardly seen (a joint the model
+    can hardly see is a guess: the value is lost, not trusted); (..., 33) visibilities."""
     signals = dict(geometry)
-    visibility = person.visibility
-    for side in SIDES:
-        for measure in SIDE_SIGNALS:
-            # A joint the model can hardly see is a guess: the value is lost, not trusted.
-            if any(visibility[joint_of(side, n)] < min_visibility for n in measure.joints):
-                signals[f"{measure.name}_{side}"] = math.nan
+    for name, joints in _SIGNAL_JOINT_INDICES.items():
+        unseen = (visibility[..., joints] < min_visibility).any(axis=-1)
+        signals[name] = np.where(unseen, np.nan, signals[name])
     return signals
 
 
 def geometric_signals(person: Landmarks, chirality: float) -> dict[str, float]:
     """Every named signal of one person in one frame (NaN where a joint is missing)."""
-    xy = person.image_px[:, :2]
-    signals: dict[str, float] = {}
-    sign = chirality if chirality != 0 else 1.0
+    signals = signals_of(person.image_px[:, :2], np.asarray(chirality))
+    return {name: float(value) for name, value in signals.items()}
+
+
+def signals_of(xy: np.ndarray, chirality: np.ndarray) -> dict[str, np.ndarray]:
+    """Every named signal of (..., 33, 2) points, one frame or a whole track at once, with
+    the body's anterior sense per frame (0 taken as +1)."""
+    sign = np.where(chirality == 0, 1.0, chirality)[..., None]
+    signals: dict[str, np.ndarray] = {}
     for side in SIDES:
-        points = {n: xy[joint_of(side, n)] for n in _SIGNAL_JOINTS}
+        points = {n: xy[..., joint_of(side, n), :] for n in _SIGNAL_JOINTS}
         for measure in SIDE_SIGNALS:
             signals[f"{measure.name}_{side}"] = measure.compute(points, sign)
     return signals | front_signals(xy)
 
 
-def front_signals(xy: np.ndarray) -> dict[str, float]:
+def front_signals(xy: np.ndarray) -> dict[str, np.ndarray]:
     """What only a front view shows: the pelvis's tilt (degrees from level), the knees'
     spacing (in hip widths) and how far the feet sit to one side of the hips (percent of
     the hip width: a gym ball rolling sideways carries the feet with it)."""
-    hip_vec = xy[Joint.RIGHT_HIP] - xy[Joint.LEFT_HIP]
-    tilt = math.degrees(math.atan2(hip_vec[1], hip_vec[0]))
-    hip_width = float(np.linalg.norm(hip_vec))
-    if not hip_width > 1e-6:
-        return {"pelvis_tilt": math.nan, "knee_width_ratio": math.nan, "feet_offset": math.nan}
-    knee_width = float(np.linalg.norm(xy[Joint.RIGHT_KNEE] - xy[Joint.LEFT_KNEE]))
-    feet = (xy[Joint.LEFT_ANKLE] + xy[Joint.RIGHT_ANKLE]) / 2
-    hips = (xy[Joint.LEFT_HIP] + xy[Joint.RIGHT_HIP]) / 2
-    across = hip_vec / hip_width
+    def at(joint: Joint) -> np.ndarray:
+        return xy[..., joint, :]
+
+    hip_vec = at(Joint.RIGHT_HIP) - at(Joint.LEFT_HIP)
+    tilt = np.degrees(np.arctan2(hip_vec[..., 1], hip_vec[..., 0]))
+    hip_width = np.linalg.norm(hip_vec, axis=-1)
+    hip_width = np.where(hip_width > 1e-6, hip_width, np.nan)  # NaN too where it is NaN
+    knee_width = np.linalg.norm(at(Joint.RIGHT_KNEE) - at(Joint.LEFT_KNEE), axis=-1)
+    feet = (at(Joint.LEFT_ANKLE) + at(Joint.RIGHT_ANKLE)) / 2
+    hips = (at(Joint.LEFT_HIP) + at(Joint.RIGHT_HIP)) / 2
+    across = hip_vec / hip_width[..., None]
+    nan = np.isnan(hip_width)
     return {
-        "pelvis_tilt": (tilt + 90.0) % 180.0 - 90.0,
+        "pelvis_tilt": np.where(nan, np.nan, (tilt + 90.0) % 180.0 - 90.0),
         "knee_width_ratio": knee_width / hip_width,
-        "feet_offset": 100.0 * float(np.dot(feet - hips, across)) / hip_width,
+        "feet_offset": 100.0 * ((feet - hips) * across).sum(axis=-1) / hip_width,
     }
 
 
@@ -367,11 +403,16 @@ class Kinematics:
     filter_factory: FilterFactory = OneEuroFilter
     vote_frames: int = 15
     camera: CameraView = SIDE_ON
+    lying_face_up: bool | None = None  # what a whole recording's legs said, if known
     _filters: dict[str, SignalFilter] = field(default_factory=dict, init=False)
     _chirality_votes: list[float] = field(default_factory=list, init=False)
     _side_votes: list[str] = field(default_factory=list, init=False)
     _previous: Landmarks | None = field(default=None, init=False)
     _camera_seen: CameraView | None = field(default=None, init=False)
+    _facing: LyingFacing = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._facing = LyingFacing(self.lying_face_up)
 
     def update(self, person: Landmarks | None, timestamp_ms: float,
                image_size_px: tuple[int, int]) -> AngleFrame:
@@ -399,19 +440,31 @@ class Kinematics:
         geometry = geometric_signals(body, chirality)
         raw = mask_unseen(geometry, person)
         smoothed = {name: self._filter(name)(value, timestamp_ms) for name, value in raw.items()}
-        view = View.OBLIQUE if rectified else classify_view(person)
+        seen_as = classify_view(person)
+        view = View.OBLIQUE if rectified else seen_as
+        posture = self._held_facing(classify_posture(geometry, near, chirality or 1.0, body,
+                                                     view), geometry, seen_as, timestamp_ms)
         return AngleFrame(
             timestamp_ms=timestamp_ms,
             signals=smoothed,
             person=person,
             near_side=near,
             view=view,
-            posture=classify_posture(geometry, near, chirality or 1.0, body, view),
+            posture=posture,
             in_frame=joints_in_frame(person, *image_size_px),
             image_size_px=image_size_px,
             camera=self.camera,
             raw_signals=raw,
         )
+
+    def _held_facing(self, posture: Posture, geometry: Mapping[str, float], seen_as: View,
+                     timestamp_ms: float) -> Posture:
+        """A lying posture's facing as held over the set (see `facing`)."""
+        if posture not in LYING:
+            return posture
+        legs = legs_face_up(geometry) if shins_tell(seen_as) else None
+        face_up = self._facing.update(legs, posture is Posture.LYING_SUPINE, timestamp_ms)
+        return Posture.LYING_SUPINE if face_up else Posture.LYING_PRONE
 
     def _filter(self, name: str) -> SignalFilter:
         if name not in self._filters:

@@ -61,11 +61,13 @@ class ExerciseSession:
     side: Side | None = None
     filter_factory: FilterFactory = OneEuroFilter
     camera: CameraView | None = None
+    lying_face_up: bool | None = None  # a recording's, estimated from all of it
     kinematics: Kinematics = field(init=False)
     selector: PersonSelector = field(init=False)
 
     def __post_init__(self) -> None:
-        self.kinematics = Kinematics(self.filter_factory, camera=self.camera or SIDE_ON)
+        self.kinematics = Kinematics(self.filter_factory, camera=self.camera or SIDE_ON,
+                                     lying_face_up=self.lying_face_up)
         self.selector = PersonSelector(start_position_match(self.spec))
         self.analyser: Analyser = make_analyser(self.spec, self.side)
         self.people_in_view = 0

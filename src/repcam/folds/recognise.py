@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from repcam.core.camera_view import SIDE_ON, CameraView
 from repcam.core.kinematics import AngleFrame, Kinematics, Posture
 from repcam.core.track import LandmarkTrack
-from repcam.core.tracking import PersonSelector
 from repcam.exercises import Analyser, make_analyser
 from repcam.exercises.registry import EXERCISES
 from repcam.exercises.spec import ExerciseSpec
-from repcam.folds.set_analysis import SetAnalysis, track_camera
+from repcam.folds.set_analysis import SetAnalysis, followed_people, track_camera, track_face_up
 
 SURE_SCORE = 0.45
 SURE_MARGIN = 0.15
@@ -59,7 +58,7 @@ def _movement(spec: ExerciseSpec) -> tuple:
 def score_exercise(track: LandmarkTrack, spec: ExerciseSpec,
                    camera: CameraView = SIDE_ON) -> Candidate:
     """The exercise replays the whole track, picking its own person among several."""
-    analysis = SetAnalysis(spec, camera=camera)
+    analysis = SetAnalysis.of_track(track, spec, camera=camera)
     for pose in track.frames:
         analysis.process(pose)
     analysis.finish()
@@ -94,10 +93,10 @@ def _candidate(spec: ExerciseSpec, analyser: Analyser,
 def measured_once(track: LandmarkTrack, camera: CameraView) -> list[AngleFrame]:
     """With at most one person in each frame every exercise follows the same person, so the
     kinematics (most of a replay's cost) are the same for all: measured once."""
-    kinematics = Kinematics(camera=camera)
-    selector = PersonSelector()
-    return [kinematics.update(selector.select(pose.people), pose.timestamp_ms,
-                              (pose.width_px, pose.height_px)) for pose in track.frames]
+    people = followed_people(track)
+    kinematics = Kinematics(camera=camera, lying_face_up=track_face_up(track, camera, people))
+    return [kinematics.update(person, pose.timestamp_ms, (pose.width_px, pose.height_px))
+            for person, pose in zip(people, track.frames, strict=True)]
 
 
 def recognise(track: LandmarkTrack) -> Recognition:

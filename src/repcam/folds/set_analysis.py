@@ -8,8 +8,9 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from repcam.core.camera_view import SIDE_ON, CameraView, estimate_view
-from repcam.core.kinematics import SIDES, AngleFrame, Posture, View
-from repcam.core.landmarks import PoseFrame
+from repcam.core.facing import majority_face_up
+from repcam.core.kinematics import SIDES, AngleFrame, Posture, View, legs_tell_facing
+from repcam.core.landmarks import Landmarks, PoseFrame
 from repcam.core.sides import Side
 from repcam.core.track import LandmarkTrack
 from repcam.core.tracking import PersonSelector
@@ -99,10 +100,11 @@ class SetAnalysis:
     """One recorded set, fed frame by frame; `result()` folds it into an `AnalysisResult`."""
 
     def __init__(self, spec: ExerciseSpec, *, side: Side | None = None,
-                 target_reps: int | None = None, camera: CameraView = SIDE_ON) -> None:
+                 target_reps: int | None = None, camera: CameraView = SIDE_ON,
+                 lying_face_up: bool | None = None) -> None:
         self.spec = spec
         self.camera = camera
-        self.session = ExerciseSession(spec, side, camera=camera)
+        self.session = ExerciseSession(spec, side, camera=camera, lying_face_up=lying_face_up)
         self.target_reps = target_reps or spec.default_reps
         self.faults: list[FaultDetected] = []
         self._views: Counter[View] = Counter()
@@ -114,6 +116,17 @@ class SetAnalysis:
         self._cut_short = False
         self._present = 0
         self._cut_off = 0
+
+    @classmethod
+    def of_track(cls, track: LandmarkTrack, spec: ExerciseSpec, *, side: Side | None = None,
+                 target_reps: int | None = None,
+                 camera: CameraView | None = None) -> SetAnalysis:
+        """For a whole recording: the camera and a lying body's facing are estimated from
+        all of it first, so its first rep is measured as surely as its last."""
+        people = followed_people(track, spec)
+        camera = camera or track_camera(track, spec, people)
+        return cls(spec, side=side, target_reps=target_reps, camera=camera,
+                   lying_face_up=track_face_up(track, camera, people))
 
     def process(self, pose: PoseFrame) -> tuple[AngleFrame, list[Event]]:
         angles, events = self.session.process(pose)
@@ -152,7 +165,7 @@ class SetAnalysis:
             faults=tuple(self.faults),
             view=view.value, target_reps=self.target_reps,
             verdict=judge_set(analyser.reps, self.spec, self.target_reps), camera=self.camera,
-            problem=problem, warnings=self._warnings(),
+            problem=problem, warnings=self._warnings(len(analyser.reps), problem),
             trace=AngleTrace(times, {k: np.array(v) for k, v in self._series.items()}),
         )
 
@@ -182,8 +195,13 @@ class SetAnalysis:
                            f"was never seen. {spec.setup}")
         return None
 
-    def _warnings(self) -> tuple[str, ...]:
+    def _warnings(self, count: int, problem: Problem | None) -> tuple[str, ...]:
         warnings = []
+        if count == 0 and problem is None:  # in position, yet nothing counted: say so
+            short = sum(f.fault is Fault.HALF_REP for f in self.faults)
+            why = f": {short} stopped short of the range" if short else ""
+            warnings.append(f"No rep was counted. The start position was seen, but no "
+                            f"movement made a full {self.spec.title.lower()}{why}.")
         if self._lost:
             times = "once" if self._lost == 1 else f"{self._lost} times"
             warnings.append(f"The person or the position was lost {times} during the video.")
@@ -210,21 +228,42 @@ def camera_document(camera: CameraView) -> dict:
             "angles": camera.angles_measured}
 
 
-def track_camera(track: LandmarkTrack, spec: ExerciseSpec | None = None) -> CameraView:
-    """Where the camera stood over a clip: estimated from the person the exercise follows
-    (any exercise: the most suitable-looking, largest person)."""
+def followed_people(track: LandmarkTrack,
+                    spec: ExerciseSpec | None = None) -> list[Landmarks | None]:
+    """The person the exercise follows in each frame (any exercise: the most
+    suitable-looking, largest person)."""
     selector = PersonSelector(start_position_match(spec)) if spec else PersonSelector()
-    people = [selector.select(frame.people) for frame in track.frames]
-    size = next(((f.width_px, f.height_px) for f in track.frames), (0, 0))
-    return estimate_view(people, size, level=spec.level_segment if spec else None)
+    return [selector.select(frame.people) for frame in track.frames]
+
+
+def _image_size(track: LandmarkTrack) -> tuple[int, int]:
+    return next(((f.width_px, f.height_px) for f in track.frames), (0, 0))
+
+
+def track_camera(track: LandmarkTrack, spec: ExerciseSpec | None = None,
+                 people: list[Landmarks | None] | None = None) -> CameraView:
+    """Where the camera stood over a clip, from the person the exercise follows."""
+    people = followed_people(track, spec) if people is None else people
+    return estimate_view(people, _image_size(track), level=spec.level_segment if spec else None)
+
+
+def track_face_up(track: LandmarkTrack, camera: CameraView,
+                  people: list[Landmarks | None]) -> bool | None:
+    """Whether a body lying in this clip lies on its back, as its bent legs say over the
+    whole clip (None: it never lies, or its legs never tell)."""
+    size = _image_size(track)
+    return majority_face_up([
+        legs_tell_facing(person, camera.on_plane(person, size) if camera.rectifies else person)
+        for person in people if person is not None
+    ])
 
 
 def analyse_track(track: LandmarkTrack, spec: ExerciseSpec, *, side: Side | None = None,
                   target_reps: int | None = None,
                   camera: CameraView | None = None) -> AnalysisResult:
     """Replay a clip's landmarks through one exercise (no video needed)."""
-    analysis = SetAnalysis(spec, side=side, target_reps=target_reps,
-                           camera=camera or track_camera(track, spec))
+    analysis = SetAnalysis.of_track(track, spec, side=side, target_reps=target_reps,
+                                    camera=camera)
     for pose in track.frames:
         analysis.process(pose)
     analysis.finish()
