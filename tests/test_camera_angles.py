@@ -381,3 +381,28 @@ RENDERED = [("hamstring-curl", 30, 20), ("bridge", 15, 20), ("nordic", 30, 0),
 def test_turned_cameras_through_mediapipe(exercise, yaw, pitch, model_path, tmp_path):
     cell = measure((exercise, yaw, pitch, True, str(tmp_path), False))
     assert cell.passes, cell
+
+
+@pytest.mark.parametrize(("exercise", "yaw", "pitch"),
+                         [("bridge", 0, 0), ("prone-curl", -30, 20), ("nordic", 45, 0)])
+def test_a_whole_track_measured_at_once_equals_it_frame_by_frame(exercise, yaw, pitch):
+    """Replay and recognition measure a track in one pass of arrays; live measures a frame
+    at a time: the same angles, postures and sides, the smoothing included."""
+    from repcam.core.kinematics import Kinematics
+
+    clip = clip_of(exercise, yaw, pitch)
+    camera = track_camera(track_of(clip), get_exercise(exercise))
+    people = [None if 20 <= i < 25 else f.people[0] for i, f in enumerate(clip.frames)]
+    times = [f.timestamp_ms for f in clip.frames]
+    batch = Kinematics(camera=camera).measure(people, times, clip.camera.size_px)
+    single = Kinematics(camera=camera)
+    one_by_one = [single.update(p, t, clip.camera.size_px)
+                  for p, t in zip(people, times, strict=True)]
+    assert camera.rectifies == (yaw != 0 or pitch != 0)
+    assert [f.posture for f in batch] == [f.posture for f in one_by_one]
+    assert [f.near_side for f in batch] == [f.near_side for f in one_by_one]
+    assert sum(not f.present for f in batch) == 5
+    for whole, alone in zip(batch, one_by_one, strict=True):
+        assert whole.signals.keys() == alone.signals.keys()
+        np.testing.assert_allclose(list(whole.signals.values()), list(alone.signals.values()),
+                                   rtol=1e-9, atol=1e-9)

@@ -108,13 +108,19 @@ class CameraView:
     def on_plane(self, person: Landmarks, size_px: tuple[int, int]) -> Landmarks:
         """The person with each side's joints moved onto its sagittal plane, drawn flat (in
         pixels at the hips' scale, y down): what the signals measure."""
-        if not self.rectifies:
-            return person
-        flat = on_planes(person.image_px[None, :, :2], size_px, self.focal_px,
-                         math.radians(self.yaw_deg), math.radians(self.pitch_deg))[0]
-        image = person.image_px.copy()
-        image[:, :2] = np.where(np.isfinite(flat), flat, image[:, :2])
-        return Landmarks(image, person.visibility, person.world_m)
+        return self.on_planes_of([person], size_px)[0]
+
+    def on_planes_of(self, people: Sequence[Landmarks],
+                     size_px: tuple[int, int]) -> list[Landmarks]:
+        """`on_plane` of many frames' people at once (a track's, in one pass of arrays)."""
+        if not self.rectifies or not people:
+            return list(people)
+        image = np.stack([person.image_px for person in people])
+        flat = on_planes(image[..., :2], size_px, self.focal_px,
+                         math.radians(self.yaw_deg), math.radians(self.pitch_deg))
+        image[..., :2] = np.where(np.isfinite(flat), flat, image[..., :2])
+        return [Landmarks(body, person.visibility, person.world_m)
+                for body, person in zip(image, people, strict=True)]
 
 
 SIDE_ON = CameraView()

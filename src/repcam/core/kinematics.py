@@ -1,4 +1,4 @@
-"""Pure numpy kinematics: landmarks -> named, smoothed body signals for one frame.
+"""Pure numpy kinematics: landmarks -> named, smoothed body signals (a frame or a track).
 
 Signals are a table of per-side definitions. Most are angles of the side view; a few are
 distances for the front view (a person lying end-on to the camera), measured in percent of
@@ -12,7 +12,7 @@ front of the trunk) and the toes (in front of the shin) and then held steady.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -278,15 +278,20 @@ def shins_tell(seen_as: View) -> bool:
     return seen_as is not View.FRONT
 
 
-def legs_tell_facing(person: Landmarks, body: Landmarks) -> bool | None:
-    """What one frame's legs say of a lying body's facing (None: not lying, or they do not
-    tell); `body` is `person` on its own plane where the camera is corrected. A whole
-    recording's frames vote for the facing its set starts from."""
-    if not shins_tell(classify_view(person)):
-        return None
-    geometry = geometric_signals(body, estimate_chirality(body) or 1.0)
-    trunk = geometry[f"trunk_lean_{camera_side(body)}"]
-    return legs_face_up(geometry) if trunk > LYING_TRUNK_DEG else None
+def legs_tell_facing(people: Sequence[Landmarks],
+                     bodies: Sequence[Landmarks]) -> list[bool | None]:
+    """What each frame's legs say of a lying body's facing (None: not lying, or they do not
+    tell); `bodies` are the `people` on their own planes where the camera is corrected. A
+    whole recording's frames vote for the facing its set starts from."""
+    if not people:
+        return []
+    xy = np.stack([body.image_px[:, :2] for body in bodies])
+    visibility = np.stack([body.visibility for body in bodies])
+    rows = signal_rows(signals_of(xy, chirality_of(xy, visibility)))
+    return [legs_face_up(geometry)
+            if shins_tell(classify_view(person))
+            and geometry[f"trunk_lean_{camera_side(body)}"] > LYING_TRUNK_DEG else None
+            for person, body, geometry in zip(people, bodies, rows, strict=True)]
 
 
 def mask_unseen(geometry: Mapping[str, float], person: Landmarks,
@@ -310,6 +315,13 @@ def geometric_signals(person: Landmarks, chirality: float) -> dict[str, float]:
     """Every named signal of one person in one frame (NaN where a joint is missing)."""
     signals = signals_of(person.image_px[:, :2], np.asarray(chirality))
     return {name: float(value) for name, value in signals.items()}
+
+
+def signal_rows(signals: Mapping[str, np.ndarray]) -> list[dict[str, float]]:
+    """A track's signals (one array per name) as one row of floats per frame."""
+    names = list(signals)
+    columns = [np.asarray(signals[name]).tolist() for name in names]
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
 def signals_of(xy: np.ndarray, chirality: np.ndarray) -> dict[str, np.ndarray]:
@@ -387,6 +399,18 @@ class AngleFrame:
         return self.signals[f"{name}_{side}"]
 
 
+@dataclass(frozen=True)
+class _Measured:
+    """One present frame's geometry, before smoothing."""
+
+    person: Landmarks
+    body: Landmarks  # the person on its own planes
+    chirality: float
+    near: Side
+    geometry: dict[str, float]
+    raw: dict[str, float]  # the geometry with hardly seen joints' signals lost
+
+
 FilterFactory = Callable[[], SignalFilter]
 
 @dataclass
@@ -416,46 +440,79 @@ class Kinematics:
 
     def update(self, person: Landmarks | None, timestamp_ms: float,
                image_size_px: tuple[int, int]) -> AngleFrame:
+        return self.measure([person], [timestamp_ms], image_size_px)[0]
+
+    def measure(self, people: Sequence[Landmarks | None], timestamps_ms: Sequence[float],
+                image_size_px: tuple[int, int]) -> list[AngleFrame]:
+        """`update` frame after frame, with the geometry of all the frames computed at once
+        (a recording's whole track: arrays, not a loop of small ones)."""
+        if self.camera is not self._camera_seen:  # a new view: its angles start afresh
+            self._chirality_votes.clear()
+            self._reset_filters()
+            self._camera_seen = self.camera
+        people = [self._consistent(person) for person in people]
+        measured = iter(self._measured([p for p in people if p is not None], image_size_px))
+        return [self._angle_frame(next(measured), timestamp_ms, image_size_px)
+                if person is not None else self._absent(timestamp_ms, image_size_px)
+                for person, timestamp_ms in zip(people, timestamps_ms, strict=True)]
+
+    def _consistent(self, person: Landmarks | None) -> Landmarks | None:
         if person is not None:
             person = keep_legs_consistent(person, self._previous)
         self._previous = person
-        if person is None:
-            for smoother in self._filters.values():
-                smoother.reset()
-            return AngleFrame(timestamp_ms, dict.fromkeys(SIGNAL_NAMES, math.nan),
-                              image_size_px=image_size_px, camera=self.camera)
-        # The camera's estimate, where trusted, says the view (a body lying turned 45 degrees
-        # looks front-on by its shape); seen end-on its planes are edge-on: not corrected.
-        rectified = self.camera.rectifies
-        if self.camera is not self._camera_seen:  # a new view: its angles start afresh
-            self._chirality_votes.clear()
-            for smoother in self._filters.values():
-                smoother.reset()
-            self._camera_seen = self.camera
-        body = self.camera.on_plane(person, image_size_px) if rectified else person
-        chirality = self._vote(self._chirality_votes, estimate_chirality(body))
-        near = self._vote(self._side_votes, camera_side(person))
+        return person
+
+    def _measured(self, people: list[Landmarks],
+                  image_size_px: tuple[int, int]) -> list[_Measured]:
+        """The present frames' geometry: bodies on their planes (where the camera is
+        corrected), the held anterior sense and near side, the signals as rows."""
+        if not people:
+            return []
+        bodies = self.camera.on_planes_of(people, image_size_px)
+        xy = np.stack([body.image_px[:, :2] for body in bodies])
+        visibility = np.stack([person.visibility for person in people])
+        chirality = [self._vote(self._chirality_votes, sense)
+                     for sense in chirality_of(xy, visibility).tolist()]
+        near = [self._vote(self._side_votes, camera_side(person)) for person in people]
         # The coarse posture may use faintly seen joints (a guess is good enough for it);
         # the measured angles may not.
-        geometry = geometric_signals(body, chirality)
-        raw = mask_unseen(geometry, person)
-        smoothed = {name: self._filter(name)(value, timestamp_ms) for name, value in raw.items()}
-        seen_as = classify_view(person)
-        view = View.OBLIQUE if rectified else seen_as
-        posture = self._held_facing(classify_posture(geometry, near, chirality or 1.0, body,
-                                                     view), geometry, seen_as, timestamp_ms)
+        geometry = signals_of(xy, np.array(chirality))
+        raw = unseen_masked(geometry, visibility)
+        return [_Measured(*frame) for frame in zip(
+            people, bodies, chirality, near, signal_rows(geometry), signal_rows(raw),
+            strict=True)]
+
+    def _absent(self, timestamp_ms: float, image_size_px: tuple[int, int]) -> AngleFrame:
+        self._reset_filters()
+        return AngleFrame(timestamp_ms, dict.fromkeys(SIGNAL_NAMES, math.nan),
+                          image_size_px=image_size_px, camera=self.camera)
+
+    def _angle_frame(self, frame: _Measured, timestamp_ms: float,
+                     image_size_px: tuple[int, int]) -> AngleFrame:
+        smoothed = {name: self._filter(name)(value, timestamp_ms)
+                    for name, value in frame.raw.items()}
+        # The camera's estimate, where trusted, says the view (a body lying turned 45 degrees
+        # looks front-on by its shape); seen end-on its planes are edge-on: not corrected.
+        seen_as = classify_view(frame.person)
+        view = View.OBLIQUE if self.camera.rectifies else seen_as
+        posture = classify_posture(frame.geometry, frame.near, frame.chirality or 1.0,
+                                   frame.body, view)
         return AngleFrame(
             timestamp_ms=timestamp_ms,
             signals=smoothed,
-            person=person,
-            near_side=near,
+            person=frame.person,
+            near_side=frame.near,
             view=view,
-            posture=posture,
-            in_frame=joints_in_frame(person, *image_size_px),
+            posture=self._held_facing(posture, frame.geometry, seen_as, timestamp_ms),
+            in_frame=joints_in_frame(frame.person, *image_size_px),
             image_size_px=image_size_px,
             camera=self.camera,
-            raw_signals=raw,
+            raw_signals=frame.raw,
         )
+
+    def _reset_filters(self) -> None:
+        for smoother in self._filters.values():
+            smoother.reset()
 
     def _held_facing(self, posture: Posture, geometry: Mapping[str, float], seen_as: View,
                      timestamp_ms: float) -> Posture:

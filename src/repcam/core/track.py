@@ -23,3 +23,8 @@ class LandmarkTrack:
         if not self.frames:
             return 0.0
         return sum(bool(f.people) for f in self.frames) / len(self.frames)
+
+    @property
+    def image_size_px(self) -> tuple[int, int]:
+        """The picture's width and height (one for a whole clip)."""
+        return next(((f.width_px, f.height_px) for f in self.frames), (0, 0))

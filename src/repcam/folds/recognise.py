@@ -18,7 +18,12 @@ from repcam.core.track import LandmarkTrack
 from repcam.exercises import Analyser, make_analyser
 from repcam.exercises.registry import EXERCISES
 from repcam.exercises.spec import ExerciseSpec
-from repcam.folds.set_analysis import SetAnalysis, followed_people, track_camera, track_face_up
+from repcam.folds.set_analysis import (
+    SetAnalysis,
+    followed_people,
+    track_camera,
+    track_face_up,
+)
 
 SURE_SCORE = 0.45
 SURE_MARGIN = 0.15
@@ -95,8 +100,8 @@ def measured_once(track: LandmarkTrack, camera: CameraView) -> list[AngleFrame]:
     kinematics (most of a replay's cost) are the same for all: measured once."""
     people = followed_people(track)
     kinematics = Kinematics(camera=camera, lying_face_up=track_face_up(track, camera, people))
-    return [kinematics.update(person, pose.timestamp_ms, (pose.width_px, pose.height_px))
-            for person, pose in zip(people, track.frames, strict=True)]
+    return kinematics.measure(people, [pose.timestamp_ms for pose in track.frames],
+                              track.image_size_px)
 
 
 def recognise(track: LandmarkTrack) -> Recognition:

@@ -236,26 +236,20 @@ def followed_people(track: LandmarkTrack,
     return [selector.select(frame.people) for frame in track.frames]
 
 
-def _image_size(track: LandmarkTrack) -> tuple[int, int]:
-    return next(((f.width_px, f.height_px) for f in track.frames), (0, 0))
-
-
 def track_camera(track: LandmarkTrack, spec: ExerciseSpec | None = None,
                  people: list[Landmarks | None] | None = None) -> CameraView:
     """Where the camera stood over a clip, from the person the exercise follows."""
     people = followed_people(track, spec) if people is None else people
-    return estimate_view(people, _image_size(track), level=spec.level_segment if spec else None)
+    return estimate_view(people, track.image_size_px, level=spec.level_segment if spec else None)
 
 
 def track_face_up(track: LandmarkTrack, camera: CameraView,
                   people: list[Landmarks | None]) -> bool | None:
     """Whether a body lying in this clip lies on its back, as its bent legs say over the
     whole clip (None: it never lies, or its legs never tell)."""
-    size = _image_size(track)
-    return majority_face_up([
-        legs_tell_facing(person, camera.on_plane(person, size) if camera.rectifies else person)
-        for person in people if person is not None
-    ])
+    present = [person for person in people if person is not None]
+    return majority_face_up(
+        legs_tell_facing(present, camera.on_planes_of(present, track.image_size_px)))
 
 
 def analyse_track(track: LandmarkTrack, spec: ExerciseSpec, *, side: Side | None = None,
