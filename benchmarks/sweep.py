@@ -11,6 +11,8 @@ error; the Nordic's worst break angle error; form faults flagged on the clean se
 of its own set, which must be found there only. A cell passes at an exact count, angles'
 median <= 5 and worst <= 8, holds within 0.3 s, break angles within 6, no fault on a clean
 rep, every injected fault found on its rep only (the camera-angle issue's bar).
+`--known-camera` gives the analysers the camera as the exact landmarks show it instead of
+their own estimate: what is left is the landmarks' share of the error.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ class Cell:
     missed_faults: tuple[str, ...]  # injected faults not found on their rep alone
     measured_on_plane: bool
     within_range: bool  # the exercise accepts this camera (its max_yaw_deg)
+    turn_error_deg: float  # |estimated - true| turn from side-on (the yaw's size)
 
     @property
     def angles_pass(self) -> bool:
@@ -214,29 +217,31 @@ def form_faults(result) -> list:
 
 
 def _analysed(exercise: str, yaw: int, pitch: int, rendered: bool, folder: str,
-              fault: str | None = None):
+              fault: str | None = None, known_camera: bool = False):
     from repcam.core.track import LandmarkTrack
     from repcam.exercises import get_exercise
-    from repcam.folds.set_analysis import analyse_track
+    from repcam.folds.set_analysis import analyse_track, track_camera
 
+    spec = get_exercise(exercise)
     clip = clip_of(exercise, yaw, pitch, noise_px=0.0 if rendered else 1.5, fault=fault)
-    track = rendered_track(clip, Path(folder)) if rendered else \
-        LandmarkTrack(clip.frames, FPS, exercise, "synthetic")
-    return clip, analyse_track(track, get_exercise(exercise))
+    exact = LandmarkTrack(clip.frames, FPS, exercise, "synthetic")
+    track = rendered_track(clip, Path(folder)) if rendered else exact
+    camera = track_camera(exact, spec) if known_camera else None
+    return clip, analyse_track(track, spec, camera=camera)
 
 
-def measure(job: tuple[str, int, int, bool, str, bool]) -> Cell:
+def measure(job: tuple[str, int, int, bool, str, bool, bool]) -> Cell:
     from repcam.exercises import get_exercise
 
-    exercise, yaw, pitch, rendered, folder, with_faults = job
+    exercise, yaw, pitch, rendered, folder, with_faults, known_camera = job
     spec = get_exercise(exercise)
-    clip, result = _analysed(exercise, yaw, pitch, rendered, folder)
+    clip, result = _analysed(exercise, yaw, pitch, rendered, folder, None, known_camera)
     peaks, ranges = errors(clip, result)
     holds = hold_errors_s(clip, result, spec) if spec.hold_ms else []
     breaks = break_errors_deg(clip, result, spec)
     missed = []
     for fault in injectable_faults(exercise) if with_faults else ():
-        _clip, faulty = _analysed(exercise, yaw, pitch, rendered, folder, fault)
+        _clip, faulty = _analysed(exercise, yaw, pitch, rendered, folder, fault, known_camera)
         found = form_faults(faulty)
         if {f.fault for f in found} != {fault} or {f.rep_index for f in found} != {2}:
             missed.append(fault)
@@ -247,7 +252,8 @@ def measure(job: tuple[str, int, int, bool, str, bool]) -> Cell:
     return Cell(exercise, yaw, pitch, result.count, *summary(peaks), *summary(ranges),
                 max(holds, default=math.nan), max(breaks, default=math.nan),
                 tuple(f.fault for f in form_faults(result)), tuple(missed),
-                result.camera.rectifies, abs(yaw) <= spec.max_yaw_deg)
+                result.camera.rectifies, abs(yaw) <= spec.max_yaw_deg,
+                abs(result.camera.turned - abs(yaw)))
 
 
 def main() -> int:
@@ -257,6 +263,8 @@ def main() -> int:
     parser.add_argument("--faults", action=argparse.BooleanOptionalAction, default=None,
                         help="inject each fault on rep 2 (default: on without --rendered)")
     parser.add_argument("--exercise", nargs="*", help="default: every moving exercise")
+    parser.add_argument("--known-camera", action="store_true",
+                        help="the camera the exact landmarks show, not the estimate")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
 
@@ -268,16 +276,18 @@ def main() -> int:
     folder = Path(platformdirs.user_cache_dir("repcam")) / "bench" / "sweep"
     folder.mkdir(parents=True, exist_ok=True)
     faults = not args.rendered if args.faults is None else args.faults
-    jobs = [(n, y, p, args.rendered, str(folder), faults)
+    jobs = [(n, y, p, args.rendered, str(folder), faults, args.known_camera)
             for n in names for y in YAWS for p in PITCHES]
     with ProcessPoolExecutor(args.workers) as pool:
         cells = list(pool.map(measure, jobs))
     print_table(cells, "rendered through MediaPipe" if args.rendered else
                 "exact landmarks + 1.5 px noise")
     print_errors_by_yaw(cells)
+    print_camera_errors(cells)
     out = Path(__file__).resolve().parent / "results"
     out.mkdir(exist_ok=True)
-    kind = "rendered" if args.rendered else "landmarks"
+    kind = ("rendered" if args.rendered else "landmarks") + \
+        ("_known_camera" if args.known_camera else "")
     (out / f"sweep_{kind}.json").write_text(json.dumps(
         [{**c.__dict__, "passes": c.passes} for c in cells], indent=1) + "\n")
     return 0
@@ -329,6 +339,18 @@ def print_errors_by_yaw(cells: list[Cell]) -> None:
             worst = [max(c.peak_worst, c.rom_worst) for c in here]
             row.append(f"{statistics.median(medians):.1f}/{max(worst):.0f}" if here else "-")
         print(f"  {exercise:20}" + "".join(f"{r:>10}" for r in row))
+
+
+def print_camera_errors(cells: list[Cell]) -> None:
+    """How far the estimated turn from side-on is from the true one, per true turn."""
+    accepted = [c for c in cells if c.within_range]
+    parts = []
+    for turn in sorted({abs(c.yaw) for c in accepted}):
+        errors = [c.turn_error_deg for c in accepted if abs(c.yaw) == turn]
+        within = sum(e <= 10.0 for e in errors)
+        parts.append(f"yaw {turn}: median {statistics.median(errors):.0f}, "
+                     f"within 10 in {within} of {len(errors)}")
+    print("Camera turn estimated, |error| in degrees: " + "; ".join(parts))
 
 
 if __name__ == "__main__":
