@@ -25,6 +25,7 @@ import statistics
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -230,10 +231,22 @@ def _analysed(exercise: str, yaw: int, pitch: int, rendered: bool, folder: str,
     return clip, analyse_track(track, spec, camera=camera)
 
 
-def measure(job: tuple[str, int, int, bool, str, bool, bool]) -> Cell:
+class Job(NamedTuple):
+    """One cell to measure (a plain tuple of these fields does too)."""
+
+    exercise: str
+    yaw: int
+    pitch: int
+    rendered: bool
+    folder: str  # where rendered tracks are cached
+    with_faults: bool
+    known_camera: bool = False
+
+
+def measure(job: Job | tuple) -> Cell:
     from repcam.exercises import get_exercise
 
-    exercise, yaw, pitch, rendered, folder, with_faults, known_camera = job
+    exercise, yaw, pitch, rendered, folder, with_faults, known_camera = Job(*job)
     spec = get_exercise(exercise)
     clip, result = _analysed(exercise, yaw, pitch, rendered, folder, None, known_camera)
     peaks, ranges = errors(clip, result)
@@ -276,7 +289,7 @@ def main() -> int:
     folder = Path(platformdirs.user_cache_dir("repcam")) / "bench" / "sweep"
     folder.mkdir(parents=True, exist_ok=True)
     faults = not args.rendered if args.faults is None else args.faults
-    jobs = [(n, y, p, args.rendered, str(folder), faults, args.known_camera)
+    jobs = [Job(n, y, p, args.rendered, str(folder), faults, args.known_camera)
             for n in names for y in YAWS for p in PITCHES]
     with ProcessPoolExecutor(args.workers) as pool:
         cells = list(pool.map(measure, jobs))

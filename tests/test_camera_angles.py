@@ -370,10 +370,11 @@ def test_the_analyse_command_states_the_camera(tmp_path):
 
 # -- through MediaPipe ----------------------------------------------------------------------
 # Turned cells that pass through MediaPipe on the rendered figure today (the full rendered
-# sweep, `python -m benchmarks.sweep --rendered`, passes 48 of 190: see the README), kept as
-# a guard so the rendered path does not slip back where it works.
-RENDERED = [("hamstring-curl", 30, 20), ("bridge", 15, 20), ("nordic", 30, 0),
-            ("ball-squeeze", 45, 0)]
+# sweep, `python -m benchmarks.sweep --rendered`, passes 55 of 190: see the README), kept as
+# a guard so the rendered path does not slip back where it works. Hamstring curl at 45
+# looking down passes since the foot's length counts a quarter in the camera fit.
+RENDERED = [("hamstring-curl", 30, 20), ("hamstring-curl", 45, 20), ("bridge", 15, 20),
+            ("nordic", 30, 0), ("ball-squeeze", 45, 0)]
 
 
 @pytest.mark.parametrize(("exercise", "yaw", "pitch"), RENDERED,
