@@ -22,6 +22,7 @@ from benchmarks.sweep import (
     errors,
     injectable_faults,
     measure,
+    rendered_track,
 )
 
 from repcam.core.camera_view import SIDE_ON, estimate_view
@@ -191,6 +192,18 @@ def test_a_bridge_filmed_from_the_feet_end_through_mediapipe_counts_every_rep(mo
     fit alone read 30 and MediaPipe's 3D 50; taking neither counted 1 rep of 3."""
     cell = measure(Job("bridge", 50, 0, True, str(tmp_path), False))
     assert cell.count == 3
+
+
+def test_alternating_legs_side_on_through_mediapipe_count_each_leg(model_path, tmp_path):
+    """Side-on, MediaPipe does not see the far leg while both feet rest, only once it is
+    lifted: its lifts counted 0 (3 reps of 6 on a longer set) until a hidden leg took the
+    seen one's start."""
+    plans = [RepPlan(side=side, floor=0.5, hold_s=2.0, rest_s=0.8)
+             for side in ("left", "right", "left", "right")]
+    clip = synthesize("single-leg-bridge", plans, camera=Camera(yaw_deg=0.0, pitch_deg=0.0), fps=10,
+                      seed=2)
+    result = analyse_track(rendered_track(clip, tmp_path), get_exercise("single-leg-bridge"))
+    assert [rep.side for rep in result.reps] == ["left", "right", "left", "right"]
 
 
 def test_a_camera_turned_beyond_what_the_exercise_accepts_is_refused_with_a_turn():

@@ -124,6 +124,7 @@ class RepAnalyser(AnalyserState):
         super().__init__(spec, side)
         self._t = spec.thresholds
         self._start_deg: dict[str, float] = {}
+        self._unseen_at_start: set[Side] = set()  # legs hidden when the start was taken
         self._roms: list[float] = []
         self._settle: list[tuple[float, dict[str, float]]] = []
         self._last_seen_ms: float | None = None
@@ -188,6 +189,7 @@ class RepAnalyser(AnalyserState):
         if self.phase is Phase.SETUP:
             return events
         if self.phase is Phase.READY:
+            self._start_seen_legs(frame)
             self._side = max(self._sides(frame), key=lambda s: self._progress(frame, s))
             # If the person turned round, the start value carries over to the other side.
             self._start_deg.setdefault(self._side, next(iter(self._start_deg.values())))
@@ -204,6 +206,23 @@ class RepAnalyser(AnalyserState):
                                  self._rep.highest_signals)
             events += self._faults.check_frame(frame, self.phase, context, self._rep.index)
         return events
+
+    def _start_seen_legs(self, frame: AngleFrame) -> None:
+        """Either leg may be the next to work (alternating legs): one the model could not
+        see when the start settled (the far leg side-on, hidden until it lifts) starts where
+        the other did once it is seen. A leg seen resting elsewhere (the seated curl's
+        planted one) is no working leg."""
+        if self.signal.side_mode != "moving" or self.forced_side:
+            return
+        start = next(iter(self._start_deg.values()))
+        for side in [s for s in self._unseen_at_start if not math.isnan(self._value(frame, s))]:
+            self._start_deg.setdefault(side, start)
+            self._unseen_at_start.discard(side)
+
+    def _ready(self, frame: AngleFrame, start_deg: dict[str, float]) -> None:
+        self._start_deg, self.phase = start_deg, Phase.READY
+        self._unseen_at_start = {s for s in SIDES if s not in start_deg
+                                 and math.isnan(self._value(frame, s))}
 
     def _follow_swapped_legs(self, frame: AngleFrame) -> None:
         """MediaPipe may swap the left and right legs mid-rep (a body lying side-on, legs
@@ -264,8 +283,7 @@ class RepAnalyser(AnalyserState):
         needed_ms = min(self._t.settle_ms, 80.0) if from_stream_start else self._t.settle_ms
         if frame.timestamp_ms - self._settle[0][0] < needed_ms:
             return []
-        self._start_deg = {side: statistics.median(vs) for side, vs in span.items()}
-        self.phase = Phase.READY
+        self._ready(frame, {side: statistics.median(vs) for side, vs in span.items()})
         self._last_bottom_ms = frame.timestamp_ms
         return [PositionReady(frame.timestamp_ms)]
 
@@ -287,7 +305,7 @@ class RepAnalyser(AnalyserState):
             # The low point must be a start this exercise has: a curl rising from a straight
             # knee passes through a ball squeeze's bent start without resting there.
             if signal.start_min <= low <= signal.start_max and value - low > leave:
-                self._start_deg, self.phase = {side: low}, Phase.READY
+                self._ready(frame, {side: low})
                 self._last_bottom_ms = low_ms
                 self._recent.clear()
                 return [PositionReady(t)]
