@@ -519,7 +519,7 @@ def test_ctrl_c_works_while_a_stream_keeps_opencv_waiting(tmp_path):
 
 @pytest.mark.parametrize(("name", "code"), [("SIGTERM", 143), ("SIGHUP", 129)])
 def test_sigterm_and_sighup_end_a_set_like_ctrl_c(tmp_path, model_path, name, code):
-    from test_live import spoken, start_repcam
+    from test_live import spoken, spoken_so_far, start_repcam
 
     db, voice_log = tmp_path / "log.db", tmp_path / "voice.jsonl"
     child = start_repcam("bridge", "--camera", str(SAMPLE), "--headless", "--no-voice",
@@ -527,7 +527,7 @@ def test_sigterm_and_sighup_end_a_set_like_ctrl_c(tmp_path, model_path, name, co
                          str(voice_log))
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:  # wait until the second rep is counted, then stop
-        heard = spoken(voice_log) if voice_log.exists() else []
+        heard = spoken_so_far(voice_log)
         lowered = "and down, slowly"  # after rep 1's hold: the next "two" is rep 2's count
         if lowered in heard and "two" in heard[heard.index(lowered):]:
             break

@@ -36,6 +36,15 @@ def spoken(voice_log: Path) -> list[str]:
     return [json.loads(line)["text"] for line in voice_log.read_text().splitlines()]
 
 
+def spoken_so_far(voice_log: Path) -> list[str]:
+    """What a running repcam has said yet: nothing before its log exists (its start-up
+    check of the path makes the file and removes it again, so it may vanish once)."""
+    try:
+        return spoken(voice_log)
+    except FileNotFoundError:
+        return []
+
+
 def logged_reps(db: Path) -> int:
     with SessionLog(db) as log:
         return sum(len(s.reps) for session in log.sessions() for s in session.sets)
