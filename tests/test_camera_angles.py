@@ -186,6 +186,23 @@ def test_where_the_fit_and_mediapipes_3d_disagree_their_mean_is_taken():
     assert "measured on the body's own plane" in camera.sentence()
 
 
+def test_form_is_not_judged_from_a_camera_known_only_roughly():
+    """Read 20 degrees off, a clean bridge's hip line passed the arching limit on every rep:
+    where the angles are corrected by a rough camera estimate, reps are counted and timed,
+    form is not judged, and the result says so."""
+    spec = get_exercise("bridge")
+    track = track_of(clip_of("bridge", 30, 0, noise_px=1.0, fault="arching"))
+    camera = track_camera(track, spec)
+    assert camera.trusted and camera.rectifies
+    judged = analyse_track(track, spec, camera=camera)
+    assert [f.rep_index for f in judged.faults if f.fault == "arching"] == [2]
+    assert not any("Form was not judged" in w for w in judged.warnings)
+    rough = analyse_track(track, spec, camera=replace(camera, trusted=False))
+    assert rough.count == judged.count == 3
+    assert not [f for f in rough.faults if f.fault == "arching"]
+    assert any(w.startswith("Form was not judged") for w in rough.warnings)
+
+
 def test_a_bridge_filmed_from_the_feet_end_through_mediapipe_counts_every_rep(model_path,
                                                                             tmp_path):
     """The camera at the feet, 40 degrees round from end-on (the issue's real bridge): the

@@ -74,6 +74,11 @@ class CameraView:
         return (self.focal_px > 0 and SIDE_ON_DEG <= self.turned < END_ON_DEG) or (
             self.focal_px > 0 and abs(self.pitch_deg) >= 10.0 and self.turned < END_ON_DEG)
 
+    @property
+    def roughly_corrected(self) -> bool:
+        """The angles are corrected by an estimate that is only rough (see `trusted`)."""
+        return self.rectifies and not self.trusted
+
     def describe(self) -> str:
         """In a person's words: 'filmed about 40 degrees from side-on, from the front'."""
         uncertain = "" if self.trusted else " (roughly: the estimate is uncertain)"

@@ -27,8 +27,12 @@ class FaultMonitor:
     def check_frame(self, frame: AngleFrame, phase: Phase, context: RepContext,
                     rep_index: int) -> list[FaultDetected]:
         events = []
+        # Form is judged on the body's angles: not where they were corrected by a rough
+        # camera estimate (read 20 degrees off, a clean bridge's hip line passed the arching
+        # limit).
+        judged = not frame.camera.roughly_corrected
         for rule in self.spec.faults:
-            active = (
+            active = judged and (
                 phase in rule.phases and frame.view in rule.views and rule.check(frame, context)
             )
             if not active:

@@ -202,6 +202,9 @@ class SetAnalysis:
             why = f": {short} stopped short of the range" if short else ""
             warnings.append(f"No rep was counted. The start position was seen, but no "
                             f"movement made a full {self.spec.title.lower()}{why}.")
+        if self.camera.roughly_corrected and self.spec.faults:
+            warnings.append("Form was not judged: the camera's angle is only roughly known. "
+                            "Film side-on for the form check.")
         if self._lost:
             times = "once" if self._lost == 1 else f"{self._lost} times"
             warnings.append(f"The person or the position was lost {times} during the video.")
