@@ -192,7 +192,8 @@ def hold_errors_s(clip, result, spec) -> list[float]:
         band = next(signal.hold_band for signal in (spec.signal, spec.front_signal)
                     if signal is not None and signal.angle == rep.signal)
         span = times[true >= top_level(list(true), band) - band]
-        out.append(abs(rep.hold_ms - float(span[-1] - span[0])) / 1000)
+        # To the millisecond: frame times are float sums (3 frames off is 0.3 s, not more).
+        out.append(round(abs(rep.hold_ms - float(span[-1] - span[0])) / 1000, 3))
     return out
 
 

@@ -412,3 +412,39 @@ def test_a_set_with_no_rep_counted_says_so(depth, why):
     assert any(w.startswith("No rep was counted.") and why in w for w in result.warnings)
     full = analysed(RepPlan())
     assert full.count == 2 and not any("No rep" in w for w in full.warnings)
+
+
+def test_a_rep_begun_on_the_resting_leg_moves_to_the_leg_that_does_it():
+    """MediaPipe may see a curl begin in the wrong leg: the resting knee reads bending for a
+    moment while the working one still reads straight (a prone curl filmed from above,
+    rendered). The rep belongs to the leg that goes on to the top: counted there, with its
+    whole hold, and no half-rep for the resting leg's wobble."""
+    import math
+
+    from repcam.exercises import make_analyser
+    from repcam.folds.exercise_session import ExerciseSession
+
+    spec = get_exercise("prone-curl")
+    clip = synthesize("prone-curl", [RepPlan(side="left", hold_s=2.0)] * 3, fps=FPS)
+    session = ExerciseSession(spec)
+    frames = [session.process(f)[0] for f in clip.frames]
+    rest = {s: frames[0].signals[f"knee_flexion_{s}"] for s in ("left", "right")}
+    late_ms, wobble_ms = 300.0, 700.0  # the working knee seen late; the resting one wobbling
+
+    def misread(frame):
+        since = [frame.timestamp_ms - t.start_ms for t in clip.truth
+                 if 0 <= frame.timestamp_ms - t.start_ms < wobble_ms]
+        if not since:
+            return frame
+        wobble = rest["right"] + 35.0 * math.sin(math.pi * since[0] / wobble_ms)
+        signals = {**frame.signals, "knee_flexion_right": wobble}
+        if since[0] < late_ms:
+            signals["knee_flexion_left"] = rest["left"]
+        return replace(frame, signals=signals, raw_signals=signals)
+
+    analyser = make_analyser(spec, None)
+    events = [e for frame in frames for e in analyser.update(misread(frame))]
+    assert analyser.tally == Tally(left=3, right=0)
+    assert not [e for e in events if getattr(e, "fault", None) == "partial"]
+    for rep, true_ms in zip(analyser.reps, true_holds_ms(clip, spec, "left"), strict=True):
+        assert abs(rep.hold_ms - true_ms) <= 300, (rep.hold_ms, true_ms)

@@ -47,6 +47,7 @@ BOUNCE_LOWERING_MS = 300.0  # a lowering this short is a landmark jump, not a bo
 REST_MARGIN = 0.02  # the resting snapshot is taken this close to the lowest progress
 RISING_MS = 300.0  # a rep still rising this long before the video ended was cut off
 SWAP_JUMP_DEG = 30.0  # more than a leg moves between two frames: the labels were swapped
+TAKEOVER_FRAMES = 3  # the other leg leading this long, the rep is its (a glitch is 1 frame)
 FORGET_MS = 8000.0  # lost this long, an open rep is closed; the set itself goes on
 MOTION_WINDOW_MS = 3000.0  # a start seen in the movement: its low point within this
 
@@ -71,6 +72,8 @@ class _Rep:
     rise_from_ms: float = math.nan  # the last moment at the timing level before lifting
     left_top_ms: float = math.nan
     valley: tuple[float, float] | None = None  # lowering: the lowest (progress, time) so far
+    rival: list[tuple[float, float]] = field(default_factory=list)  # the other leg: lead, value
+    other_seen: bool = True  # the other leg was seen in the rep's last frame
 
     def note(self, signals: Mapping[str, float], seen: float) -> None:
         raise_highest(self.highest_signals, signals)
@@ -227,14 +230,49 @@ class RepAnalyser(AnalyserState):
     def _follow_swapped_legs(self, frame: AngleFrame) -> None:
         """MediaPipe may swap the left and right legs mid-rep (a body lying side-on, legs
         crossing): the working leg is the one that continues the rep's movement, not a
-        label. Swapped only on a jump no leg makes in a frame that the other label explains."""
-        if self.signal.side_mode != "moving" or self.forced_side or self._rep is None:
+        label. Swapped only on a jump no leg makes in a frame that the other label explains,
+        both legs seen the frame before (a leg coming into view has swapped with nothing)."""
+        rep = self._rep
+        if self.signal.side_mode != "moving" or self.forced_side or rep is None:
             return
-        last = self._rep.samples[-1][1]
+        last = rep.samples[-1][1]
         here, there = self._value(frame, self._side), self._value(frame, self._side.other)
-        if abs(here - last) > SWAP_JUMP_DEG and abs(there - last) < SWAP_JUMP_DEG / 2:
+        other_was_seen, rep.other_seen = rep.other_seen, not math.isnan(there)
+        if other_was_seen and abs(here - last) > SWAP_JUMP_DEG \
+                and abs(there - last) < SWAP_JUMP_DEG / 2:
             self._start_deg.setdefault(self._side.other, self._start_deg[self._side])
             self._side = self._side.other
+
+    def _other_leg_lead(self, frame: AngleFrame) -> float:
+        """How much further from its start the other leg is than the rep's, in progress,
+        while a rep rises to its first top (NaN where legs do not take over: a forced side,
+        the near side's signal, a counted rep, an unknown start)."""
+        rep = self._rep
+        if self.signal.side_mode != "moving" or self.forced_side or rep is None \
+                or rep.counted or self._side.other not in self._start_deg:
+            return math.nan
+        return self._progress(frame, self._side.other) - self._progress(frame, self._side)
+
+    def _other_leg_took_over(self, frame: AngleFrame) -> bool:
+        """The other leg has led by more than `leave_start` for `TAKEOVER_FRAMES` frames,
+        moving smoothly: that one is working (the resting leg's reading wobbled up first, as
+        the model saw the other begin to move). A landmark glitch jumps; it takes no rep."""
+        lead = self._other_leg_lead(frame)
+        if math.isnan(lead):
+            return False
+        rival = self._rep.rival
+        rival.append((lead, self._value(frame, self._side.other)))
+        recent = rival[-TAKEOVER_FRAMES:]
+        values = [v for _, v in recent]
+        return len(recent) == TAKEOVER_FRAMES \
+            and all(lead > self._t.leave_start for lead, _ in recent) \
+            and all(abs(b - a) < SWAP_JUMP_DEG for a, b in itertools.pairwise(values))
+
+    def _switch_working_leg(self, frame: AngleFrame) -> list[Event]:
+        """The same rep, begun again on the leg that does it (from the same last rest)."""
+        self._side = self._side.other
+        self.progress = self._progress(frame, self._side)
+        return self._begin(frame, self._value(frame, self._side))
 
     def _absent(self, t: float) -> list[Event]:
         """Nobody, or not the exercise's position. A short gap holds the state; a longer one
@@ -340,6 +378,8 @@ class RepAnalyser(AnalyserState):
                 return self._begin(frame, value)
             return []
         assert self._rep is not None
+        if self.phase is Phase.OUT and self._other_leg_took_over(frame):
+            return self._switch_working_leg(frame)
         self._rep.samples.append((t, value))
         self._rep.raw_samples.append((t, self._raw_value(frame)))
         back_at_start = self._confirmed_at_start(t, p)
@@ -350,7 +390,12 @@ class RepAnalyser(AnalyserState):
                 if not refused:
                     return self._reach_top(t)
                 self._rep.refused = refused  # up, but not in the exercise's position
-            return self._abandon(back_at_start) if back_at_start is not None else []
+            if back_at_start is None:
+                return []
+            if self._other_leg_lead(frame) > self._t.leave_start:
+                # This leg fell back as the other rose: the other's rep, not a half-rep.
+                return self._switch_working_leg(frame)
+            return self._abandon(back_at_start)
         if self.phase is Phase.TOP:
             if p < th.exit_top:
                 self.phase, self._rep.valley, self._rep.left_top_ms = Phase.BACK, (p, t), t
