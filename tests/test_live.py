@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import select
 import shutil
 import signal
 import sqlite3
@@ -127,17 +128,30 @@ def amber_pixels(shot: Path, display: str) -> int:
     return int(np.all(np.abs(screen.astype(int) - AMBER) < 30, axis=2).sum())
 
 
+def start_xvfb() -> tuple[subprocess.Popen, str]:
+    """A virtual screen on a free display, once it accepts clients: Xvfb picks the display
+    and writes its number when ready (a fixed number can collide with a stale lock, and a
+    socket can exist before the server answers)."""
+    read, write = os.pipe()
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x800x24",
+                             "-nolisten", "tcp"], pass_fds=(write,),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write)
+    ready, _, _ = select.select([read], [], [], 30.0)
+    with os.fdopen(read) as pipe:
+        number = pipe.readline().strip() if ready else ""
+    if not number:
+        xvfb.kill()
+        pytest.fail("Xvfb did not start")
+    return xvfb, f":{number}"
+
+
 @pytest.mark.skipif(not (shutil.which("Xvfb") and shutil.which("xwd")),
                     reason="needs xvfb and x11-apps (installed by .ci/run)")
 def test_the_window_under_xvfb_shows_the_overlay_and_ctrl_c_saves(tmp_path):
-    display = f":{90 + os.getpid() % 9}"
-    xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    xvfb, display = start_xvfb()
     db = tmp_path / "log.db"
     try:
-        socket, deadline = Path(f"/tmp/.X11-unix/X{display[1:]}"), time.monotonic() + 30
-        while not socket.exists() and time.monotonic() < deadline:
-            time.sleep(0.2)  # the X server is up when its socket is
         coach = start_repcam("bridge", "--camera", str(SAMPLE), "--no-voice", "--reps", "2",
                              "--db", str(db), env={"DISPLAY": display})
         # Poll rather than sleep a fixed time: a busy machine loads the model slowly.
@@ -150,7 +164,7 @@ def test_the_window_under_xvfb_shows_the_overlay_and_ctrl_c_saves(tmp_path):
         out, err = coach.communicate(timeout=30)
     finally:
         xvfb.terminate()
-    assert amber > 1000, "the skeleton is drawn in the window"
+    assert amber > 1000, f"the skeleton is drawn in the window\n{out}\n{err}"
     assert coach.returncode == 130, err  # Ctrl-C: exit 130, what was counted saved
     assert "stopped by Ctrl-C" in out and "Traceback" not in err
     with SessionLog(db) as log:
