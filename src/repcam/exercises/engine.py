@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 import statistics
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -72,7 +72,9 @@ class _Rep:
     rise_from_ms: float = math.nan  # the last moment at the timing level before lifting
     left_top_ms: float = math.nan
     valley: tuple[float, float] | None = None  # lowering: the lowest (progress, time) so far
-    rival: list[tuple[float, float]] = field(default_factory=list)  # the other leg: lead, value
+    # The other leg's last frames of this rep: (its lead in progress, its value).
+    rival: deque[tuple[float, float]] = field(
+        default_factory=lambda: deque(maxlen=TAKEOVER_FRAMES))
     other_seen: bool = True  # the other leg was seen in the rep's last frame
 
     def note(self, signals: Mapping[str, float], seen: float) -> None:
@@ -262,10 +264,9 @@ class RepAnalyser(AnalyserState):
             return False
         rival = self._rep.rival
         rival.append((lead, self._value(frame, self._side.other)))
-        recent = rival[-TAKEOVER_FRAMES:]
-        values = [v for _, v in recent]
-        return len(recent) == TAKEOVER_FRAMES \
-            and all(lead > self._t.leave_start for lead, _ in recent) \
+        values = [v for _, v in rival]
+        return len(rival) == TAKEOVER_FRAMES \
+            and all(lead > self._t.leave_start for lead, _ in rival) \
             and all(abs(b - a) < SWAP_JUMP_DEG for a, b in itertools.pairwise(values))
 
     def _switch_working_leg(self, frame: AngleFrame) -> list[Event]:
