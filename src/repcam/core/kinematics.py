@@ -23,7 +23,12 @@ from repcam.core.facing import LyingFacing, faces_up, legs_face_up
 from repcam.core.filters import OneEuroFilter, SignalFilter
 from repcam.core.landmarks import Joint, Landmarks
 from repcam.core.sides import SIDES, Side
-from repcam.core.tracking import keep_legs_consistent
+from repcam.core.tracking import (
+    head_to_the_left,
+    keep_legs_consistent,
+    lying_near_side,
+    mirrored,
+)
 
 VISIBLE = 0.5  # MediaPipe visibility above which a joint counts as seen
 
@@ -428,6 +433,9 @@ class Kinematics:
     vote_frames: int = 15
     camera: CameraView = SIDE_ON
     lying_face_up: bool | None = None  # what a whole recording's legs said, if known
+    # One leg works lying on the back (True) or face down (False): the legs are named as
+    # that body lies (`_named_anatomically`); None: as the model names them.
+    one_leg_lying: bool | None = None
     _filters: dict[str, SignalFilter] = field(default_factory=dict, init=False)
     _chirality_votes: list[float] = field(default_factory=list, init=False)
     _side_votes: list[str] = field(default_factory=list, init=False)
@@ -458,9 +466,22 @@ class Kinematics:
 
     def _consistent(self, person: Landmarks | None) -> Landmarks | None:
         if person is not None:
-            person = keep_legs_consistent(person, self._previous)
+            person = keep_legs_consistent(self._named_anatomically(person), self._previous)
         self._previous = person
         return person
+
+    def _named_anatomically(self, person: Landmarks) -> Landmarks:
+        """MediaPipe names the sides of a body lying turned from the camera the wrong way
+        round in many frames (a prone curl filmed 45 degrees round: the near leg it sees
+        best called 'right' in 9 frames of 10, the curl reported for the resting leg).
+        Lying as the exercise is done, the side the body's own geometry shows nearer the
+        camera (which way its head points) is the side the model finds nearer: where they
+        differ, the model's names are swapped."""
+        face_up, head_left = self.one_leg_lying, head_to_the_left(person)
+        if face_up is None or head_left is None:
+            return person
+        near = lying_near_side(head_left, face_up)
+        return person if camera_side(person) is near else mirrored(person)
 
     def _measured(self, people: list[Landmarks],
                   image_size_px: tuple[int, int]) -> list[_Measured]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from repcam.core.landmarks import Joint, Landmarks
+from repcam.core.sides import Side
 
 Box = tuple[float, float, float, float]
 
@@ -85,6 +86,42 @@ class PersonSelector:
 _LEG = ("HIP", "KNEE", "ANKLE", "HEEL", "FOOT_INDEX")
 _LEFT_LEG = [Joint[f"LEFT_{n}"] for n in _LEG]
 _RIGHT_LEG = [Joint[f"RIGHT_{n}"] for n in _LEG]
+
+
+def _twin(joint: Joint) -> Joint:
+    """The same joint on the other side (MOUTH_LEFT and LEFT_HIP alike)."""
+    words = joint.name.split("_")
+    swapped = [{"LEFT": "RIGHT", "RIGHT": "LEFT"}.get(word, word) for word in words]
+    return Joint["_".join(swapped)]
+
+
+_MIRROR_ORDER = np.array([_twin(joint) for joint in Joint])
+ACROSS_PICTURE = 0.5  # trunk's sideways share in the picture from which it lies across it
+
+
+def mirrored(person: Landmarks) -> Landmarks:
+    """The same points with every left joint named right and every right one left."""
+    order = _MIRROR_ORDER
+    return Landmarks(person.image_px[order], person.visibility[order], person.world_m[order])
+
+
+def head_to_the_left(person: Landmarks) -> bool | None:
+    """Which way a body lying across the picture points its head (None: the trunk does not
+    lie across it, seen from the head or the feet, or is missing)."""
+    xy = person.image_px[:, :2]
+    superior = (xy[Joint.LEFT_SHOULDER] + xy[Joint.RIGHT_SHOULDER]) / 2 \
+        - (xy[Joint.LEFT_HIP] + xy[Joint.RIGHT_HIP]) / 2
+    length = float(np.linalg.norm(superior))
+    if not np.isfinite(length) or abs(superior[0]) < ACROSS_PICTURE * length:
+        return None
+    return bool(superior[0] < 0)
+
+
+def lying_near_side(head_left: bool, face_up: bool) -> Side:
+    """The side of a lying body that faces a camera looking across it (level or from
+    above): on the back with the head to the left of the picture its right side, face
+    down its left."""
+    return Side.RIGHT if head_left == face_up else Side.LEFT
 
 
 def keep_legs_consistent(person: Landmarks, previous: Landmarks | None) -> Landmarks:

@@ -14,6 +14,7 @@ from enum import Enum
 
 from repcam.core.kinematics import (
     DEGREES,
+    LYING,
     SIDE_SIGNALS,
     AngleFrame,
     Posture,
@@ -265,6 +266,14 @@ class ExerciseSpec:
         """The camera views this exercise can be counted from."""
         side = frozenset({View.SIDE, View.OBLIQUE})
         return side | {View.FRONT} if self.front_signal else side
+
+    @property
+    def one_leg_lying(self) -> bool | None:
+        """One leg works lying on the back (True) or face down (False); None otherwise."""
+        if self.signal.side_mode != "moving" or len(self.postures) != 1:
+            return None
+        posture = next(iter(self.postures))
+        return posture is Posture.LYING_SUPINE if posture in LYING else None
 
     def signal_for(self, view: View) -> Signal:
         if view is View.FRONT and self.front_signal is not None:

@@ -67,7 +67,8 @@ class ExerciseSession:
 
     def __post_init__(self) -> None:
         self.kinematics = Kinematics(self.filter_factory, camera=self.camera or SIDE_ON,
-                                     lying_face_up=self.lying_face_up)
+                                     lying_face_up=self.lying_face_up,
+                                     one_leg_lying=self.spec.one_leg_lying)
         self.selector = PersonSelector(start_position_match(self.spec))
         self.analyser: Analyser = make_analyser(self.spec, self.side)
         self.people_in_view = 0
