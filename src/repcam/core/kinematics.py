@@ -477,10 +477,12 @@ class Kinematics:
         Lying as the exercise is done, the side the body's own geometry shows nearer the
         camera (which way its head points) is the side the model finds nearer: where they
         differ, the model's names are swapped."""
-        face_up, head_left = self.one_leg_lying, head_to_the_left(person)
-        if face_up is None or head_left is None:
+        if self.one_leg_lying is None:
             return person
-        near = lying_near_side(head_left, face_up)
+        head_left = head_to_the_left(person)
+        if head_left is None:
+            return person
+        near = lying_near_side(head_left, self.one_leg_lying)
         return person if camera_side(person) is near else mirrored(person)
 
     def _measured(self, people: list[Landmarks],
