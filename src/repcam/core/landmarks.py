@@ -72,6 +72,10 @@ class Landmarks:
     def xy(self, joint: Joint) -> np.ndarray:
         return self.image_px[joint, :2]
 
+    def renamed(self, order: np.ndarray) -> Landmarks:
+        """The same points under other names: joint i takes the point of joint order[i]."""
+        return Landmarks(self.image_px[order], self.visibility[order], self.world_m[order])
+
     @property
     def bbox_px(self) -> tuple[float, float, float, float]:
         """(x_min, y_min, x_max, y_max) of the visible joints."""

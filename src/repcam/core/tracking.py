@@ -101,8 +101,7 @@ ACROSS_PICTURE = 0.5  # trunk's sideways share in the picture from which it lies
 
 def mirrored(person: Landmarks) -> Landmarks:
     """The same points with every left joint named right and every right one left."""
-    order = _MIRROR_ORDER
-    return Landmarks(person.image_px[order], person.visibility[order], person.world_m[order])
+    return person.renamed(_MIRROR_ORDER)
 
 
 def head_to_the_left(person: Landmarks) -> bool | None:
@@ -141,4 +140,4 @@ def keep_legs_consistent(person: Landmarks, previous: Landmarks | None) -> Landm
         return person
     order = np.arange(len(now))
     order[_LEFT_LEG], order[_RIGHT_LEG] = _RIGHT_LEG, _LEFT_LEG
-    return Landmarks(person.image_px[order], person.visibility[order], person.world_m[order])
+    return person.renamed(order)
