@@ -218,3 +218,46 @@ def test_a_bent_leg_says_back_or_front(bent, face_up):
     for camera in CAMERAS:
         assert legs_face_up(angles_of(bent, camera)) is face_up
     assert legs_face_up(angles_of(poses.prone(0.0, "left", 5.0), CAMERAS[0])) is None
+
+
+def _bent_knee_person() -> Landmarks:
+    """A side-on person whose two legs sit apart (one knee bent), depths and world points
+    set: every array a renaming moves is different from joint to joint."""
+    person = to_landmarks(poses.standing(0.0, "left", Leg(0.0, 90.0, 0.0)), Camera(side="left"))
+    world = np.arange(NUM_JOINTS * 3, dtype=float).reshape(NUM_JOINTS, 3)
+    visibility = np.linspace(0.5, 1.0, NUM_JOINTS)
+    return Landmarks(person.image_px, visibility, world)
+
+
+def test_a_mirrored_body_trades_every_left_point_for_its_right_twin():
+    from repcam.core.tracking import mirrored
+
+    person = _bent_knee_person()
+    swapped = mirrored(person)
+    for left, right in [(Joint.LEFT_KNEE, Joint.RIGHT_KNEE), (Joint.LEFT_EYE, Joint.RIGHT_EYE),
+                        (Joint.LEFT_FOOT_INDEX, Joint.RIGHT_FOOT_INDEX)]:
+        for arrays in ("image_px", "visibility", "world_m"):
+            assert np.array_equal(getattr(swapped, arrays)[left], getattr(person, arrays)[right])
+    assert np.array_equal(swapped.image_px[Joint.NOSE], person.image_px[Joint.NOSE])
+    twice = mirrored(swapped)
+    assert np.array_equal(twice.image_px, person.image_px)
+    assert np.array_equal(twice.world_m, person.world_m)
+
+
+def test_legs_the_model_swapped_since_the_last_frame_are_swapped_back():
+    from repcam.core.tracking import keep_legs_consistent, mirrored
+
+    person = _bent_knee_person()
+    legs_swapped = mirrored(person)
+    legs_swapped = Landmarks(  # only the legs: the trunk and face keep their names
+        np.where(np.arange(NUM_JOINTS)[:, None] >= Joint.LEFT_HIP, legs_swapped.image_px,
+                 person.image_px),
+        np.where(np.arange(NUM_JOINTS) >= Joint.LEFT_HIP, legs_swapped.visibility,
+                 person.visibility),
+        np.where(np.arange(NUM_JOINTS)[:, None] >= Joint.LEFT_HIP, legs_swapped.world_m,
+                 person.world_m))
+    restored = keep_legs_consistent(legs_swapped, previous=person)
+    assert np.array_equal(restored.image_px, person.image_px)
+    assert np.array_equal(restored.world_m, person.world_m)
+    assert keep_legs_consistent(person, previous=person) is person  # nothing swapped
+    assert keep_legs_consistent(person, previous=None) is person
