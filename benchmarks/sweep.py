@@ -50,6 +50,7 @@ class Cell:
     rom_median: float
     rom_worst: float
     hold_worst_s: float  # NaN: the exercise has no hold
+    hold_median_s: float  # signed, measured - true: > 0 the holds read long
     break_worst_deg: float  # NaN: not a Nordic
     clean_faults: tuple[str, ...]  # form faults flagged on the clean set
     missed_faults: tuple[str, ...]  # injected faults not found on their rep alone
@@ -179,9 +180,9 @@ def errors(clip, result) -> tuple[list[float], list[float]]:
 
 
 def hold_errors_s(clip, result, spec) -> list[float]:
-    """Per rep: |hold - the true hold| (how long the body's own angle stays in the top band,
-    by the analyser's definition), seconds."""
-    from repcam.exercises.engine import top_level
+    """Per rep: hold - the true hold (how long the body's own angle stays in the top band,
+    by the analyser's definition), seconds; > 0 read long."""
+    from repcam.exercises.engine import held_ms, top_level
 
     out = []
     for truth, rep in paired(clip, result):
@@ -191,9 +192,9 @@ def hold_errors_s(clip, result, spec) -> list[float]:
             continue
         band = next(signal.hold_band for signal in (spec.signal, spec.front_signal)
                     if signal is not None and signal.angle == rep.signal)
-        span = times[true >= top_level(list(true), band) - band]
+        true_hold_ms = held_ms(times.tolist(), true.tolist(), top_level(list(true), band) - band)
         # To the millisecond: frame times are float sums (3 frames off is 0.3 s, not more).
-        out.append(round(abs(rep.hold_ms - float(span[-1] - span[0])) / 1000, 3))
+        out.append(round((rep.hold_ms - true_hold_ms) / 1000, 3))
     return out
 
 
@@ -264,7 +265,8 @@ def measure(job: Job | tuple) -> Cell:
         return (statistics.median(values), max(values)) if values else (math.nan, math.nan)
 
     return Cell(exercise, yaw, pitch, result.count, *summary(peaks), *summary(ranges),
-                max(holds, default=math.nan), max(breaks, default=math.nan),
+                max(map(abs, holds), default=math.nan), summary(holds)[0],
+                max(breaks, default=math.nan),
                 tuple(f.fault for f in form_faults(result)), tuple(missed),
                 result.camera.rectifies, abs(yaw) <= spec.max_yaw_deg,
                 abs(result.camera.turned - abs(yaw)))
@@ -297,6 +299,7 @@ def main() -> int:
     print_table(cells, "rendered through MediaPipe" if args.rendered else
                 "exact landmarks + 1.5 px noise")
     print_errors_by_yaw(cells)
+    print_hold_errors(cells)
     print_camera_errors(cells)
     out = Path(__file__).resolve().parent / "results"
     out.mkdir(exist_ok=True)
@@ -353,6 +356,25 @@ def print_errors_by_yaw(cells: list[Cell]) -> None:
             worst = [max(c.peak_worst, c.rom_worst) for c in here]
             row.append(f"{statistics.median(medians):.1f}/{max(worst):.0f}" if here else "-")
         print(f"  {exercise:20}" + "".join(f"{r:>10}" for r in row))
+
+
+def print_hold_errors(cells: list[Cell]) -> None:
+    """Per exercise with a hold: which way its holds are off (the median over the accepted
+    cells of each cell's median signed error) and in how many cells they read long or short
+    by more than the bar. A bias in one direction is timing (a top band entered or left
+    late), not jitter."""
+    parts = []
+    for exercise in dict.fromkeys(c.exercise for c in cells):
+        here = [c.hold_median_s for c in cells if c.exercise == exercise and c.within_range
+                and math.isfinite(c.hold_median_s)]
+        if here:
+            long = sum(h > HOLD_MAX_S for h in here)
+            short = sum(h < -HOLD_MAX_S for h in here)
+            parts.append(f"{exercise} {statistics.median(here):+.2f} "
+                         f"(long {long}, short {short} of {len(here)})")
+    if parts:
+        print("Holds, measured - true, median over the accepted cells (s; cells whose median "
+              f"is over {HOLD_MAX_S} s long or short): " + "; ".join(parts))
 
 
 def print_camera_errors(cells: list[Cell]) -> None:

@@ -75,7 +75,7 @@ def true_signal(clip: SyntheticClip, angle: str, side: str) -> list[float]:
 def true_holds_ms(clip: SyntheticClip, spec, side: str, signal=None) -> list[float]:
     """Per rep, how long the exact angle stays in the top position (within the signal's
     hold band of where the rep settles at the top): the analyser's definition."""
-    from repcam.exercises.engine import top_level
+    from repcam.exercises.engine import held_ms, top_level
 
     signal = signal or spec.signal
     values = true_signal(clip, signal.angle, side)
@@ -84,7 +84,7 @@ def true_holds_ms(clip: SyntheticClip, spec, side: str, signal=None) -> list[flo
     for truth in clip.truth:
         inside = [(t, v) for t, v in zip(times, values, strict=True)
                   if truth.start_ms <= t <= truth.end_ms]
-        top = top_level([v for _, v in inside], signal.hold_band)
-        span = [t for t, v in inside if v >= top - signal.hold_band]
-        holds.append(span[-1] - span[0])
+        inside_times, inside_values = [t for t, _ in inside], [v for _, v in inside]
+        top = top_level(inside_values, signal.hold_band)
+        holds.append(held_ms(inside_times, inside_values, top - signal.hold_band))
     return holds

@@ -54,8 +54,9 @@ def accepted(exercise: str) -> list[tuple[int, int]]:
 CELLS = [(name, yaw, pitch) for name in MOVING for yaw, pitch in accepted(name)]
 # Measured misses, kept visible (strict: they fail the day they pass) rather than tuned away.
 KNOWN_MISSES = {
-    ("ball-squeeze", 60, 20): "a 10-degree hold band on a 30-degree squeeze: a degree of "
-    "noise on the plateau moves each end of the hold by a frame (0.4 s against 0.3)",
+    ("ball-squeeze", 60, 0): "the jitter filter trails a body leaving a still top by about "
+    "100 ms: the squeeze's holds read 0.21 s long at every turn, 0.31 s at worst here",
+    ("ball-squeeze", 60, 20): "the same lag: 0.33 s long at worst",
 }
 
 

@@ -10,6 +10,7 @@ from repcam.core.kinematics import View
 from repcam.core.landmarks import Joint, PoseFrame
 from repcam.core.track import LandmarkTrack
 from repcam.exercises import EXERCISES, Tally, get_exercise
+from repcam.exercises.engine import held_ms
 from repcam.folds.set_analysis import analyse_track
 from repcam.synthetic import MOTIONS, Camera, Disturbance, RepPlan, fatigued, synthesize
 
@@ -156,6 +157,18 @@ def test_hold_time_matches_the_truth(exercise):
     for truth, true_hold, rep in zip(clip.truth, true_holds, result.reps, strict=True):
         assert abs(rep.hold_ms - true_hold) <= 200 + 1e-6, (rep.hold_ms, true_hold)
         assert truth.hold_ms <= rep.hold_ms + 100  # never shorter than the still plateau
+
+def test_a_hold_is_timed_between_frames_and_its_dips_are_left_out():
+    """At 15 frames a second a hold counted in whole frames is up to 67 ms off at each end;
+    the crossings are placed between the samples, and time below the level is not held."""
+    times = [0.0, 100.0, 200.0, 300.0, 400.0, 500.0, 600.0]
+    values = [0.0, 50.0, 100.0, 100.0, 100.0, 50.0, 0.0]
+    assert held_ms(times, values, 75.0) == pytest.approx(50 + 200 + 50)
+    dipped = [0.0, 100.0, 100.0, 0.0, 100.0, 100.0, 0.0]
+    assert held_ms(times, dipped, 50.0) == pytest.approx(50 + 100 + 50 + 50 + 100 + 50)
+    assert held_ms(times, values, 101.0) == 0.0
+
+
 
 
 def test_short_holds_are_a_fault_on_the_rep_not_a_missing_rep():

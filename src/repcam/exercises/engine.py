@@ -545,9 +545,7 @@ class RepAnalyser(AnalyserState):
         in_top = [v >= top - self.signal.hold_band for v in values]
         top_times = [t for t, inside in zip(times, in_top, strict=True) if inside]
         first_top, last_top = top_times[0], top_times[-1]
-        hold_ms = sum(t1 - t0 for (t0, t1), inside in zip(itertools.pairwise(times), in_top,
-                                                            strict=False)
-                      if inside and t1 <= last_top)
+        hold_ms = held_ms(times, values, top - self.signal.hold_band)
         lift_ms, lower_ms = self._tempo(rep, times, values, first_top, last_top, end_ms)
         extras = self.spec.extras(rep.raw_samples) if self.spec.extras else {}
         confidence = rep_confidence(statistics.median(rep.seen) if rep.seen else 0.0,
@@ -588,6 +586,23 @@ def top_level(values: Sequence[float], band_deg: float) -> float:
     reads a joint swinging into place a few degrees past it) does not cut the hold short."""
     peak = max(values)
     return statistics.median(v for v in values if v >= peak - band_deg)
+
+
+def held_ms(times: Sequence[float], values: Sequence[float], level: float) -> float:
+    """How long `values` stay at or above `level` (dips below left out), each crossing
+    placed between its two samples by linear interpolation: analysed at 15 frames a second,
+    a hold would otherwise be counted in whole frames, up to 67 ms off at either end."""
+    return sum((t1 - t0) * share_above(v0, v1, level)
+               for (t0, v0), (t1, v1) in itertools.pairwise(zip(times, values, strict=True)))
+
+
+def share_above(start: float, end: float, level: float) -> float:
+    """The share of a straight step from `start` to `end` spent at or above `level`."""
+    if start >= level and end >= level:
+        return 1.0
+    if start < level and end < level:
+        return 0.0
+    return (max(start, end) - level) / abs(end - start)
 
 
 def rep_confidence(seen: float, camera: CameraView, values: list[float], rom: float) -> float:
