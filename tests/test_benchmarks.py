@@ -32,3 +32,25 @@ def test_keeping_pace_is_the_slow_frames_fitting_a_frame_interval():
 
     assert guard.live_keeps_pace([stage(25.0), stage(3.0), stage(2.0)])
     assert not guard.live_keeps_pace([stage(35.8), stage(3.3), stage(2.2)])
+
+
+def test_the_leg_name_audit_tells_right_swapped_and_one_leg_frames_apart():
+    from benchmarks.leg_names import naming
+    from benchmarks.sweep import clip_of
+
+    from repcam.core.landmarks import Joint
+    from repcam.core.tracking import mirrored
+
+    clip = clip_of("single-leg-bridge", 30, 0)
+    top = next(f for f in clip.frames if f.timestamp_ms >= clip.truth[0].top_ms + 500)
+    body = top.people[0]
+    xy = body.image_px[:, :2]
+    assert naming(xy, xy) == "right"
+    assert naming(mirrored(body).image_px[:, :2], xy) == "swapped"
+    one_leg = xy.copy()
+    for joint in ("KNEE", "ANKLE"):
+        one_leg[Joint[f"RIGHT_{joint}"]] = xy[Joint[f"LEFT_{joint}"]]
+    assert naming(one_leg, xy) == "one leg"
+    assert naming(xy + 500.0, xy) == "neither"
+    side_on_rest = clip_of("single-leg-bridge", 0, 0).frames[0].people[0].image_px[:, :2]
+    assert naming(side_on_rest, side_on_rest) is None  # one leg behind the other
