@@ -2,7 +2,7 @@
 the sweep's rendered patient, frame by frame, against the body's own legs.
 
 For each camera (the sweep's yaws and pitches, its cached tracks) and each frame where the
-true feet stand clearly apart, the model's left and right knee and ankle are put on the
+true knees and ankles stand clearly apart, the model's left and right knee and ankle are put on the
 body's legs: named right, swapped (each on the other leg), both on one leg (the other leg
 unnamed), or neither (far from both). A share of swapped or one-leg frames is a leg-naming
 fault no angle rule downstream can repair: the numbers say where and how often.
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.sweep import PITCHES, YAWS, clip_of, rendered_track
+from benchmarks.sweep import PITCHES, YAWS, clip_of, rendered_track, tracks_folder
 
 NAMINGS = ("right", "swapped", "one leg", "neither")
 APART_PX = 40.0  # true knees and ankles this far apart (summed): the legs can be told apart
@@ -26,12 +26,12 @@ NEITHER_SHARE = 0.6  # the best pairing is off by more than this share of the le
 
 
 def _leg_points(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    from repcam.core.landmarks import Joint
+    """The left and the right leg's knee and ankle, (2, 2) each."""
+    from repcam.core.kinematics import joint_of
+    from repcam.core.sides import SIDES
 
-    def leg(side: str) -> np.ndarray:
-        return xy[[Joint[f"{side}_KNEE"], Joint[f"{side}_ANKLE"]]]
-
-    return leg("LEFT"), leg("RIGHT")
+    left, right = (xy[[joint_of(side, "KNEE"), joint_of(side, "ANKLE")]] for side in SIDES)
+    return left, right
 
 
 def naming(model_xy: np.ndarray, true_xy: np.ndarray) -> str | None:
@@ -86,14 +86,11 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
 
-    import platformdirs
-
     from repcam.exercises import EXERCISES
 
     names = args.exercise or [n for n, s in EXERCISES.items()
                               if s.kind == "reps" and s.signal.side_mode == "moving"]
-    folder = Path(platformdirs.user_cache_dir("repcam")) / "bench" / "sweep"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = tracks_folder()
     jobs = [(n, y, p, str(folder)) for n in names for y in YAWS for p in PITCHES]
     with ProcessPoolExecutor(args.workers) as pool:
         results = list(pool.map(audit, jobs))
@@ -107,9 +104,9 @@ def main() -> int:
             print(f"  pitch {pitch:2d}:  " + "  ".join(_cell_text(y, c) for y, c in cells))
             for _y, counts in cells:
                 totals.update(counts)
-    total = sum(totals.values())
+    total = max(sum(totals.values()), 1)
     print("All: " + ", ".join(f"{kind} {totals[kind] / total:.0%}" for kind in NAMINGS)
-          + f" of {total} frames")
+          + f" of {sum(totals.values())} frames")
     return 0
 
 

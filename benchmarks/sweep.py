@@ -97,6 +97,15 @@ def clip_of(exercise: str, yaw: float, pitch: float, *, noise_px: float = 0.0,
                       disturbance=Disturbance(noise_px=noise_px), seed=5)
 
 
+def tracks_folder() -> Path:
+    """Where the rendered clips' tracks are cached (made if missing)."""
+    import platformdirs
+
+    folder = Path(platformdirs.user_cache_dir("repcam")) / "bench" / "sweep"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def rendered_track(clip, folder: Path):
     """MediaPipe's landmarks of the clip, rendered (cached by the clip's name)."""
     from repcam.io.landmark_cache import load_or_extract, load_track, save_track
@@ -284,13 +293,10 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
 
-    import platformdirs
-
     from repcam.exercises import EXERCISES
 
     names = args.exercise or [n for n, s in EXERCISES.items() if s.kind == "reps"]
-    folder = Path(platformdirs.user_cache_dir("repcam")) / "bench" / "sweep"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = tracks_folder()
     faults = not args.rendered if args.faults is None else args.faults
     jobs = [Job(n, y, p, args.rendered, str(folder), faults, args.known_camera)
             for n in names for y in YAWS for p in PITCHES]
