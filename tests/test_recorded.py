@@ -226,6 +226,8 @@ def test_a_front_view_is_flagged_for_a_side_view_exercise(tmp_path):
 
 
 def test_a_bridge_filmed_from_the_feet_is_reported_in_hip_widths(tmp_path, capsys):
+    from dataclasses import replace
+
     from repcam.cli.analyse_cmd import print_result
     from repcam.sinks.report import render_report
     from repcam.sinks.tables import write_reps_csv
@@ -243,6 +245,12 @@ def test_a_bridge_filmed_from_the_feet_is_reported_in_hip_widths(tmp_path, capsy
     assert {(row["signal"], row["unit"]) for row in rows} == {("hip_rise", "% hip width")}
     html = render_report(result, spec, thumbnails=[], details={})
     assert "knees a fist apart" in html
+    # A rep's moments read to a tenth, as in the terminal (reps.csv keeps the milliseconds).
+    later = replace(result, reps=tuple(replace(r, start_ms=r.start_ms + 33.3)
+                                       for r in result.reps))
+    table = render_report(later, spec, thumbnails=[], details={}) \
+        .split("<table id='reps'")[1].split("</table>")[0]
+    assert "<td>9.5</td>" in table and "9.533" not in table
     print_result(result, spec)
     assert "ROM %hw" in capsys.readouterr().out
 

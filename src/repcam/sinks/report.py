@@ -251,6 +251,7 @@ def _notes(result: AnalysisResult) -> str:
 
 
 HOLD_COLUMNS = ("hold_s", "hold_target_s", "hold_met")
+MOMENTS = ("start_s", "end_s")
 FOR_PROGRAMS = ("signal", "unit", "faults")  # in reps.csv; the table says them in words
 # What a person reads as each column's heading ({unit}: the angles' unit, "°" or "% hip width").
 HEADINGS = {"start_s": "start (s)", "end_s": "end (s)", "start_deg": "at rest ({unit})",
@@ -273,7 +274,8 @@ def _rep_table(result: AnalysisResult, spec: ExerciseSpec, video: str | None) ->
     def cell(row: dict, column: str) -> str:
         if column == "confidence":
             return f"{row[column]:.0%}"
-        text = _cell(row[column])
+        # A rep's moments to a tenth, as the terminal's table says them (reps.csv keeps ms).
+        text = f"{row[column]:.1f}" if column in MOMENTS else _cell(row[column])
         return _moment(float(row["start_s"]), text, video) if column == "rep" else \
             html.escape(text)
 
