@@ -387,6 +387,48 @@ def test_swapped_leg_labels_mid_rep_follow_the_working_leg():
     assert result.count == 3 and {r.side for r in result.reps} == {"left"}
 
 
+def test_ankle_names_swapped_through_each_hold_leave_the_reps_on_the_lifted_leg():
+    """As MediaPipe does 30 degrees from side-on: the knees keep their names, the ankles'
+    come out the other way round as the foot lifts, for the whole hold, and meet on the foot
+    as it lowers (no frame-to-frame jump to undo). The right leg's reading is the one that
+    moves, so the reps begin on the right. The feet's rest says the left leg worked: a rep
+    counted on the right at its top has its count moved to the left by its end."""
+    from repcam.exercises.events import LegRenamed, Tally
+    from repcam.folds.scoreboard import Scoreboard
+
+    clip = clip_of("single-leg-bridge", 30, 0)
+    parts = ("ANKLE", "HEEL", "FOOT_INDEX")
+
+    def named(frame, left_from: str, right_from: str):
+        order = np.arange(33)
+        for part in parts:
+            order[Joint[f"LEFT_{part}"]] = Joint[f"{left_from}_{part}"]
+            order[Joint[f"RIGHT_{part}"]] = Joint[f"{right_from}_{part}"]
+        return replace(frame, people=(frame.people[0].renamed(order),))
+
+    def as_the_model_names(frame):
+        for truth in clip.truth:
+            since_top = frame.timestamp_ms - truth.top_ms
+            if -900.0 <= since_top <= 1500.0:
+                return named(frame, "RIGHT", "LEFT")
+            if 1500.0 < since_top <= 2100.0:
+                return named(frame, "LEFT", "LEFT")  # both on the lowering (left) foot
+        return frame
+
+    seen = replace(clip, frames=tuple(as_the_model_names(f) for f in clip.frames))
+    result = run(seen)
+    assert [r.side for r in result.reps] == ["left"] * 3
+    assert result.session.analyser.tally == Tally(left=3)
+    # Counted on the right at the top (the feet had not yet told), moved as each rep ended.
+    renamed = [e for e in result.events if isinstance(e, LegRenamed)]
+    assert [(e.rep_index, e.side) for e in renamed] == [(1, "left"), (2, "left"), (3, "left")]
+    board = Scoreboard("Single-leg bridge")  # what the live screen shows
+    board.apply(result.events, clip.frames[-1].timestamp_ms)
+    assert board.tally == Tally(left=3)
+    recorded = analyse_track(track_of(seen), get_exercise("single-leg-bridge"))
+    assert recorded.tally == Tally(left=3)
+
+
 # -- look-alikes are not reps ---------------------------------------------------------------
 @pytest.mark.parametrize("name", list(LOOK_ALIKES))
 def test_a_look_alike_counts_no_rep_and_says_what_it_looks_like(name):

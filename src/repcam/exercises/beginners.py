@@ -89,6 +89,7 @@ HAMSTRING_CURL = ExerciseSpec(
     hold_ms=3000.0,
     faults=(STAY_UPRIGHT, KNEES_IN_LINE),
     requirements=(ONE_LEG_BENDS,),
+    stance_foot_stays=True,
     form_signals=("trunk_lean", "thigh_angle"),
     partial_cue="bring your heel higher",
 )
@@ -108,6 +109,7 @@ PRONE_CURL = ExerciseSpec(
     max_yaw_deg=45.0,
     faults=(BACK_ARCHING,),
     requirements=THIGHS_DOWN,
+    stance_foot_stays=True,
     form_signals=("trunk_rise",),
     partial_cue="bring your heel higher",
 )
@@ -125,6 +127,7 @@ BALL_SQUEEZE = ExerciseSpec(
     hold_ms=3000.0,
     faults=(UPPER_BODY_STILL,),
     requirements=(ONE_LEG_BENDS,),
+    stance_foot_stays=True,
     form_signals=("trunk_lean",),
     progresses_to="ball-squeeze-swing",
     partial_cue="squeeze the ball harder",

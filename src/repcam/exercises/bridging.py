@@ -112,6 +112,7 @@ SINGLE_LEG_BRIDGE = ExerciseSpec(
     form_signals=("hip_line",),
     partial_cue="straighten the lifted leg",
     per_side=True,
+    stance_foot_stays=True,
     notes="Counted per side; staying up and alternating legs counts each leg's lift.",
 )
 

@@ -23,6 +23,7 @@ from repcam.exercises.events import (
     FaultDetected,
     HoldCompleted,
     HoldProgress,
+    LegRenamed,
     PositionLost,
     PositionReady,
     RepCompleted,
@@ -33,6 +34,7 @@ from repcam.exercises.events import (
     TopReached,
 )
 from repcam.exercises.faults import FaultMonitor
+from repcam.exercises.leg_roles import RestingFeet
 from repcam.exercises.spec import (
     ExerciseSpec,
     Phase,
@@ -50,6 +52,11 @@ SWAP_JUMP_DEG = 30.0  # more than a leg moves between two frames: the labels wer
 TAKEOVER_FRAMES = 3  # the other leg leading this long, the rep is its (a glitch is 1 frame)
 FORGET_MS = 8000.0  # lost this long, an open rep is closed; the set itself goes on
 MOTION_WINDOW_MS = 3000.0  # a start seen in the movement: its low point within this
+# The rested feet name a rep's leg when they tell it in this many of its frames, and this
+# share of them, agreeing this much: a rep held 1.5 s at 15 frames a second has 20 at the top.
+LEG_VOTES_MIN = 5
+LEG_VOTES_SHARE = 0.25
+LEG_VOTES_AGREE = 0.8
 
 
 @dataclass
@@ -76,6 +83,8 @@ class _Rep:
     rival: deque[tuple[float, float]] = field(
         default_factory=lambda: deque(maxlen=TAKEOVER_FRAMES))
     other_seen: bool = True  # the other leg was seen in the rep's last frame
+    # Per frame, the leg the rested feet said was working (where the picture told).
+    leg_votes: Counter[Side] = field(default_factory=Counter)
 
     def note(self, signals: Mapping[str, float], seen: float) -> None:
         raise_highest(self.highest_signals, signals)
@@ -146,6 +155,7 @@ class RepAnalyser(AnalyserState):
         self._camera: CameraView = SIDE_ON
         self._lost = False
         self._recent: list[tuple[float, dict[str, float]]] = []  # setup: the last seconds
+        self._feet = RestingFeet()
 
     # -- the learned range -------------------------------------------------------------
     @property
@@ -207,6 +217,7 @@ class RepAnalyser(AnalyserState):
         events += self._step(frame, value)
         if self._rep is not None:
             self._rep.note(frame.signals, self._working_visibility(frame))
+            self._vote_leg(frame)
             context = RepContext(self._rep.context_signals, self._side, self._rep.peak_deg,
                                  self._rep.highest_signals)
             events += self._faults.check_frame(frame, self.phase, context, self._rep.index)
@@ -217,7 +228,7 @@ class RepAnalyser(AnalyserState):
         see when the start settled (the far leg side-on, hidden until it lifts) starts where
         the other did once it is seen. A leg seen resting elsewhere (the seated curl's
         planted one) is no working leg."""
-        if self.signal.side_mode != "moving" or self.forced_side:
+        if not self._legs_take_turns():
             return
         start = next(iter(self._start_deg.values()))
         for side in [s for s in self._unseen_at_start if not math.isnan(self._value(frame, s))]:
@@ -235,7 +246,7 @@ class RepAnalyser(AnalyserState):
         label. Swapped only on a jump no leg makes in a frame that the other label explains,
         both legs seen the frame before (a leg coming into view has swapped with nothing)."""
         rep = self._rep
-        if self.signal.side_mode != "moving" or self.forced_side or rep is None:
+        if not self._legs_take_turns() or rep is None:
             return
         last = rep.samples[-1][1]
         here, there = self._value(frame, self._side), self._value(frame, self._side.other)
@@ -245,12 +256,39 @@ class RepAnalyser(AnalyserState):
             self._start_deg.setdefault(self._side.other, self._start_deg[self._side])
             self._side = self._side.other
 
+    def _legs_take_turns(self) -> bool:
+        """Either leg may do the rep, and which one did is for the analyser to find."""
+        return self.signal.side_mode == "moving" and not self.forced_side
+
+    def _feet_name_legs(self) -> bool:
+        return self._legs_take_turns() and self.spec.stance_foot_stays
+
+    def _vote_leg(self, frame: AngleFrame) -> None:
+        if self._feet_name_legs() and frame.person is not None:
+            leg = self._feet.working_leg(frame.person)
+            if leg is not None:
+                self._rep.leg_votes[leg] += 1
+
+    def _leg_at_work(self) -> Side:
+        """The rep's leg: by where the feet rested where the picture told that in enough of
+        the rep's frames (the model's ankle names may swap as the foot lifts), else as read
+        (a stray frame or two tell nothing)."""
+        rep = self._rep
+        assert rep is not None
+        votes = rep.leg_votes.most_common()
+        if not votes:
+            return rep.side
+        leg, frames = votes[0]
+        enough = max(LEG_VOTES_MIN, LEG_VOTES_SHARE * len(rep.samples))
+        clear = frames >= LEG_VOTES_AGREE * sum(n for _, n in votes)
+        return leg if frames >= enough and clear else rep.side
+
     def _other_leg_lead(self, frame: AngleFrame) -> float:
         """How much further from its start the other leg is than the rep's, in progress,
         while a rep rises to its first top (NaN where legs do not take over: a forced side,
         the near side's signal, a counted rep, an unknown start)."""
         rep = self._rep
-        if self.signal.side_mode != "moving" or self.forced_side or rep is None \
+        if not self._legs_take_turns() or rep is None \
                 or rep.counted or self._side.other not in self._start_deg:
             return math.nan
         return self._progress(frame, self._side.other) - self._progress(frame, self._side)
@@ -365,6 +403,8 @@ class RepAnalyser(AnalyserState):
             if p <= min(th.at_start, REST_PROGRESS):
                 self._last_bottom_ms = t  # the movement starts from the last still frame
                 self._highest_since_rest = {}
+                if self._feet_name_legs() and frame.person is not None:
+                    self._feet.rest(frame.person)
             raise_highest(self._highest_since_rest, frame.signals)
             if p <= self._rest_progress + REST_MARGIN:
                 # Fault rules compare with the body fully at rest, not as the rep begins
@@ -389,7 +429,7 @@ class RepAnalyser(AnalyserState):
                 refused = self._rep.refused if self._rep.refused_at_start else \
                     self._refused(frame, "top")
                 if not refused:
-                    return self._reach_top(t)
+                    return self._reach_top(frame)
                 self._rep.refused = refused  # up, but not in the exercise's position
             if back_at_start is None:
                 return []
@@ -468,12 +508,14 @@ class RepAnalyser(AnalyserState):
         self._faults.new_rep()
         return [RepStarted(frame.timestamp_ms, index, self._side)]
 
-    def _reach_top(self, t: float) -> list[Event]:
+    def _reach_top(self, frame: AngleFrame) -> list[Event]:
         assert self._rep is not None
+        t = frame.timestamp_ms
         self.phase = Phase.TOP
         if self._rep.counted:
             return []
         self._rep.counted = True
+        self._rep.side = self._leg_at_work()
         self.tally = self.tally.add(self._rep.side)
         return [TopReached(t, self._rep.index, self._rep.side, self.tally)]
 
@@ -508,6 +550,7 @@ class RepAnalyser(AnalyserState):
         assert rep is not None
         rep.samples = [(ts, v) for ts, v in rep.samples if ts <= t]  # up to the return
         rep.raw_samples = [(ts, v) for ts, v in rep.raw_samples if ts <= t]
+        renamed = self._rename_leg(t)
         metrics = self._measure(rep, t)
         self.reps.append(metrics)
         self._roms.append(metrics.peak_deg - metrics.start_deg)
@@ -518,7 +561,19 @@ class RepAnalyser(AnalyserState):
             faults = (*metrics.faults, *(f.fault for f in late))
             metrics = RepMetrics(**{**metrics.__dict__, "faults": faults})
             self.reps[-1] = metrics
-        return [*late, RepCompleted(t, metrics)]
+        return [*renamed, *late, RepCompleted(t, metrics)]
+
+    def _rename_leg(self, t: float) -> list[Event]:
+        """The leg the whole rep says, its count moved there if it was counted on the other
+        (at its top the feet had not yet told)."""
+        rep = self._rep
+        assert rep is not None
+        leg = self._leg_at_work()
+        if leg is rep.side:
+            return []
+        self.tally = self.tally.add(rep.side, -1).add(leg)
+        rep.side = leg
+        return [LegRenamed(t, rep.index, leg, self.tally)]
 
     def _timing_level(self, start_deg: float) -> float:
         """Lifting and lowering are timed between the same two levels, this one and the top

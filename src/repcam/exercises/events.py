@@ -124,6 +124,16 @@ class RepWithdrawn(Event):
 
 
 @dataclass(frozen=True)
+class LegRenamed(Event):
+    """A counted rep found, by its end, to be the other leg's (the feet told where the
+    model's leg names had swapped): its count moves to that leg."""
+
+    rep_index: int
+    side: Side
+    tally: Tally  # the count, the rep on its own leg
+
+
+@dataclass(frozen=True)
 class HoldProgress(Event):
     held_ms: float
     target_ms: float

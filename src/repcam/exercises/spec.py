@@ -259,6 +259,9 @@ class ExerciseSpec:
     # A segment that rests level on the floor (it levels the camera's estimate): a planted
     # foot ("HEEL", "FOOT_INDEX"), kneeling shins, the trunk lying face down.
     level_segment: tuple[str, str] | None = None
+    # The working foot leaves the floor while the other stays where both rested: which leg
+    # worked is read from where the feet rested (`leg_roles`), not only the model's names.
+    stance_foot_stays: bool = False
     notes: str = ""
 
     @property

@@ -26,6 +26,7 @@ SEATED_BAND_CURL = ExerciseSpec(
                 lambda rep: rep.lower_ms < 0.75 * rep.lift_ms),
     ),
     partial_cue="slide your heel further back",
+    stance_foot_stays=True,
 )
 
 # The prone curl with a band: the same movement and faults, and a band that can snap the

@@ -13,6 +13,7 @@ from repcam.exercises.events import (
     FaultDetected,
     HoldCompleted,
     HoldProgress,
+    LegRenamed,
     PositionLost,
     PositionReady,
     RepCompleted,
@@ -54,7 +55,7 @@ class Scoreboard:
                 self.status = ""
             case RepStarted():
                 self.hold_ms, self.holding, self.last_rep = 0.0, False, None
-            case TopReached(tally=tally) | RepWithdrawn(tally=tally):
+            case TopReached(tally=tally) | RepWithdrawn(tally=tally) | LegRenamed(tally=tally):
                 self.tally = tally
             case HoldProgress(held_ms=held, target_ms=target):
                 self.hold_ms, self.hold_target_ms, self.holding = held, target, True
