@@ -217,7 +217,7 @@ class RepAnalyser(AnalyserState):
         events += self._step(frame, value)
         if self._rep is not None:
             self._rep.note(frame.signals, self._working_visibility(frame))
-            self._vote_leg(frame)
+            self._vote_leg(self._rep, frame)
             context = RepContext(self._rep.context_signals, self._side, self._rep.peak_deg,
                                  self._rep.highest_signals)
             events += self._faults.check_frame(frame, self.phase, context, self._rep.index)
@@ -263,16 +263,16 @@ class RepAnalyser(AnalyserState):
     def _feet_name_legs(self) -> bool:
         return self._legs_take_turns() and self.spec.stance_foot_stays
 
-    def _vote_leg(self, frame: AngleFrame) -> None:
+    def _vote_leg(self, rep: _Rep, frame: AngleFrame) -> None:
         if self._feet_name_legs() and frame.person is not None:
             leg = self._feet.working_leg(frame.person)
             if leg is not None:
-                self._rep.leg_votes[leg] += 1
+                rep.leg_votes[leg] += 1
 
     def _leg_at_work(self) -> Side:
-        """The rep's leg: by where the feet rested where the picture told that in enough of
-        the rep's frames (the model's ankle names may swap as the foot lifts), else as read
-        (a stray frame or two tell nothing)."""
+        """The rep's leg: the one the rested feet named, if they did in enough of the rep's
+        frames (the model's ankle names may swap as the foot lifts; a stray frame or two
+        tell nothing), else the one read."""
         rep = self._rep
         assert rep is not None
         votes = rep.leg_votes.most_common()
@@ -429,7 +429,7 @@ class RepAnalyser(AnalyserState):
                 refused = self._rep.refused if self._rep.refused_at_start else \
                     self._refused(frame, "top")
                 if not refused:
-                    return self._reach_top(frame)
+                    return self._reach_top(t)
                 self._rep.refused = refused  # up, but not in the exercise's position
             if back_at_start is None:
                 return []
@@ -508,9 +508,8 @@ class RepAnalyser(AnalyserState):
         self._faults.new_rep()
         return [RepStarted(frame.timestamp_ms, index, self._side)]
 
-    def _reach_top(self, frame: AngleFrame) -> list[Event]:
+    def _reach_top(self, t: float) -> list[Event]:
         assert self._rep is not None
-        t = frame.timestamp_ms
         self.phase = Phase.TOP
         if self._rep.counted:
             return []
