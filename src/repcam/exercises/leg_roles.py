@@ -26,13 +26,23 @@ REST_FRAMES = 20  # the rest is where the feet stood over this many still frames
 # the model's ankle already wanders off a foot that is only about to lift)
 
 
+@dataclass(frozen=True)
+class _Rest:
+    """Where the rested feet stood: the ankles (left, right), a shin's length and how far
+    apart the feet were, in picture pixels."""
+
+    ankles: np.ndarray  # (2, 2)
+    shin_px: float
+    apart_px: float
+
+
 @dataclass
 class RestingFeet:
     """Where each named foot rested of late, and the leg those places say is working."""
 
     # Per still frame: the left and the right ankle, then the knees, (4, 2) picture points.
     frames: deque[np.ndarray] = field(default_factory=lambda: deque(maxlen=REST_FRAMES))
-    _rested: np.ndarray | None = field(default=None, init=False, repr=False)
+    _rest: _Rest | None = field(default=None, init=False, repr=False)
 
     def rest(self, person: Landmarks) -> None:
         """Both feet are down and still (the body at its start): remember where."""
@@ -40,14 +50,16 @@ class RestingFeet:
                            for name in ("ANKLE", "KNEE") for side in SIDES])
         if np.all(np.isfinite(points)):
             self.frames.append(points)
-            self._rested = None
+            self._rest = None
 
-    @property
-    def rested(self) -> np.ndarray:
-        """The rest's median points (the rep's frames ask each frame: taken once)."""
-        if self._rested is None:
-            self._rested = np.median(np.stack(self.frames), axis=0)
-        return self._rested
+    def _rested(self) -> _Rest:
+        """The median of the still frames, worked out once per rest (a rep asks each frame)."""
+        if self._rest is None:
+            median = np.median(np.stack(self.frames), axis=0)
+            ankles, knees = median[:2], median[2:]
+            self._rest = _Rest(ankles, float(np.linalg.norm(knees - ankles, axis=1).mean()),
+                               float(np.linalg.norm(ankles[0] - ankles[1])))
+        return self._rest
 
     def working_leg(self, person: Landmarks) -> Side | None:
         """The leg off the floor, named by the rested foot the other one still stands on;
@@ -55,22 +67,19 @@ class RestingFeet:
         the lifted foot, no foot lifted clearly, no rest seen)."""
         if not self.frames:
             return None
-        rested = self.rested
-        shin_px = float(np.linalg.norm(rested[2:] - rested[:2], axis=1).mean())
-        apart = float(np.linalg.norm(rested[0] - rested[1]))
-        if apart < APART_SHIN * shin_px:
+        rest = self._rested()
+        if rest.apart_px < APART_SHIN * rest.shin_px:
             return None
-        feet = [person.xy(joint_of(side, "ANKLE")) for side in SIDES]
+        feet = np.array([person.xy(joint_of(side, "ANKLE")) for side in SIDES])
         # distance[i][j]: the foot named SIDES[i] now from where SIDES[j]'s foot rested.
-        distance = np.array([[np.linalg.norm(foot - rested[j]) for j in range(2)]
-                             for foot in feet])
+        distance = np.linalg.norm(feet[:, None, :] - rest.ankles[None, :, :], axis=2)
         if not np.all(np.isfinite(distance)):
             return None
         lifted = int(np.argmax(distance.min(axis=1)))
         standing = distance[1 - lifted]
         stood_on = int(np.argmin(standing))
-        clearly_lifted = distance[lifted].min() >= max(LIFTED_SHIN * shin_px, apart)
-        clearly_standing = standing[stood_on] <= STANCE_SHARE * apart \
+        clearly_lifted = distance[lifted].min() >= max(LIFTED_SHIN * rest.shin_px, rest.apart_px)
+        clearly_standing = standing[stood_on] <= STANCE_SHARE * rest.apart_px \
             and standing[stood_on] <= STANCE_SHARE * standing[1 - stood_on]
         if not (clearly_lifted and clearly_standing):
             return None
