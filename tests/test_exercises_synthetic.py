@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from repcam.core.kinematics import View
@@ -248,6 +249,30 @@ def test_alternating_legs_count_both_when_the_far_leg_was_hidden_at_the_start():
 
     clip = replace(clip, frames=tuple(hidden(f) for f in clip.frames))
     assert run(clip).session.analyser.tally == Tally(left=2, right=2)
+
+
+def test_the_far_leg_working_counts_though_the_model_sees_it_only_while_it_is_lifted():
+    """Filmed from the side of the leg that stays down, MediaPipe sees the working (far) leg
+    only once it is up off the floor: a rep begins on the near leg, whose knee opens as the
+    hips rise, the far leg takes it over as it comes into view, and is back at rest when it
+    is hidden again with the near leg back at its start."""
+    clip = synthesize("single-leg-bridge", [RepPlan(side="right", hold_s=2.0)] * 3)
+    far_leg = [Joint[f"RIGHT_{n}"] for n in ("HIP", "KNEE", "ANKLE", "HEEL", "FOOT_INDEX")]
+    bent = clip.anatomical("knee_flexion_right") > 50.0  # its foot on (or near) the floor
+
+    def hidden(frame: PoseFrame, on_floor: bool) -> PoseFrame:
+        if not on_floor:
+            return frame
+        person = frame.people[0]
+        visibility = person.visibility.copy()
+        visibility[far_leg] = 0.1
+        return replace(frame, people=(replace(person, visibility=visibility),))
+
+    clip = replace(clip, frames=tuple(map(hidden, clip.frames, bent)))
+    result = run(clip)
+    assert result.session.analyser.tally == Tally(right=3)
+    true_peak = 180.0 - np.nanmin(clip.anatomical("knee_flexion_right"))
+    assert all(abs(r.peak_deg - true_peak) < 8.0 for r in result.reps)
 
 
 def test_the_working_side_can_be_forced():

@@ -138,7 +138,7 @@ class RepAnalyser(AnalyserState):
         super().__init__(spec, side)
         self._t = spec.thresholds
         self._start_deg: dict[str, float] = {}
-        self._unseen_at_start: set[Side] = set()  # legs hidden when the start was taken
+        self._hidden_at_rest: set[Side] = set()  # legs the model could not see at the start
         self._roms: list[float] = []
         self._settle: list[tuple[float, dict[str, float]]] = []
         self._last_seen_ms: float | None = None
@@ -181,8 +181,11 @@ class RepAnalyser(AnalyserState):
                           for name in joints), default=1.0))
 
     def _progress(self, frame: AngleFrame, side: Side) -> float:
+        return self._progress_of(self._value(frame, side), side)
+
+    def _progress_of(self, value: float, side: Side) -> float:
         start = self._start_deg.get(side, next(iter(self._start_deg.values())))
-        return (self._value(frame, side) - start) / self.range_deg
+        return (value - start) / self.range_deg
 
     def _sides(self, frame: AngleFrame) -> tuple[str, ...]:
         if self.forced_side:
@@ -203,8 +206,8 @@ class RepAnalyser(AnalyserState):
         events = self._settle_start(frame) if self.phase is Phase.SETUP else []
         if self.phase is Phase.SETUP:
             return events
+        self._start_seen_legs(frame)
         if self.phase is Phase.READY:
-            self._start_seen_legs(frame)
             self._side = max(self._sides(frame), key=lambda s: self._progress(frame, s))
             # If the person turned round, the start value carries over to the other side.
             self._start_deg.setdefault(self._side, next(iter(self._start_deg.values())))
@@ -212,8 +215,10 @@ class RepAnalyser(AnalyserState):
             self._follow_swapped_legs(frame)
         value = self._value(frame, self._side)
         if math.isnan(value):
-            return events
-        self.progress = self._progress(frame, self._side)
+            value = self._hidden_back_at_rest(frame)
+            if math.isnan(value):
+                return events
+        self.progress = self._progress_of(value, self._side)
         events += self._step(frame, value)
         if self._rep is not None:
             self._rep.note(frame.signals, self._working_visibility(frame))
@@ -224,21 +229,36 @@ class RepAnalyser(AnalyserState):
         return events
 
     def _start_seen_legs(self, frame: AngleFrame) -> None:
-        """Either leg may be the next to work (alternating legs): one the model could not
+        """Either leg may be the one working (alternating legs): one the model could not
         see when the start settled (the far leg side-on, hidden until it lifts) starts where
-        the other did once it is seen. A leg seen resting elsewhere (the seated curl's
-        planted one) is no working leg."""
+        the other did once it is seen, at rest or already rising (it may take the rep over
+        from the near leg, whose reading rose with the hips). A leg seen resting elsewhere
+        (the seated curl's planted one) is no working leg."""
         if not self._legs_take_turns():
             return
         start = next(iter(self._start_deg.values()))
-        for side in [s for s in self._unseen_at_start if not math.isnan(self._value(frame, s))]:
-            self._start_deg.setdefault(side, start)
-            self._unseen_at_start.discard(side)
+        for side in self._hidden_at_rest - self._start_deg.keys():
+            if not math.isnan(self._value(frame, side)):
+                self._start_deg[side] = start
+
+    def _hidden_back_at_rest(self, frame: AngleFrame) -> float:
+        """The working leg's value where the model lost it: its start value if it was hidden
+        at rest and the other, the stance leg, is back at its own start (the far leg lies
+        behind the near one again), else NaN (a dropout: nothing is known). Where the other
+        leg is no stance leg (held up in the air), its start tells nothing."""
+        other = self._side.other
+        if self._rep is None or not self._feet_name_legs() \
+                or self._side not in self._hidden_at_rest or other not in self._start_deg:
+            return math.nan
+        other_value = self._value(frame, other)
+        if math.isnan(other_value) or self._progress_of(other_value, other) > self._t.at_start:
+            return math.nan
+        return self._start_deg[self._side]
 
     def _ready(self, frame: AngleFrame, start_deg: dict[str, float]) -> None:
         self._start_deg, self.phase = start_deg, Phase.READY
-        self._unseen_at_start = {s for s in SIDES if s not in start_deg
-                                 and math.isnan(self._value(frame, s))}
+        self._hidden_at_rest = {s for s in SIDES if s not in start_deg
+                                and math.isnan(self._value(frame, s))}
 
     def _follow_swapped_legs(self, frame: AngleFrame) -> None:
         """MediaPipe may swap the left and right legs mid-rep (a body lying side-on, legs
@@ -270,18 +290,22 @@ class RepAnalyser(AnalyserState):
                 rep.leg_votes[leg] += 1
 
     def _leg_at_work(self) -> Side:
-        """The rep's leg: the one the rested feet named, if they did in enough of the rep's
-        frames (the model's ankle names may swap as the foot lifts; a stray frame or two
-        tell nothing), else the one read."""
+        """The rep's leg: the one the rested feet named, else the one read."""
         rep = self._rep
         assert rep is not None
+        return self._feet_named(rep) or rep.side
+
+    @staticmethod
+    def _feet_named(rep: _Rep) -> Side | None:
+        """The leg the rested feet named in enough of the rep's frames so far (the model's
+        ankle names may swap as the foot lifts; a stray frame or two tell nothing)."""
         votes = rep.leg_votes.most_common()
         if not votes:
-            return rep.side
+            return None
         leg, frames = votes[0]
         enough = max(LEG_VOTES_MIN, LEG_VOTES_SHARE * len(rep.samples))
         clear = frames >= LEG_VOTES_AGREE * sum(n for _, n in votes)
-        return leg if frames >= enough and clear else rep.side
+        return leg if frames >= enough and clear else None
 
     def _other_leg_lead(self, frame: AngleFrame) -> float:
         """How much further from its start the other leg is than the rep's, in progress,
