@@ -243,7 +243,7 @@ class RepAnalyser(AnalyserState):
 
     def _hidden_back_at_rest(self, frame: AngleFrame) -> float:
         """The working leg's value where the model lost it: its start value if it was hidden
-        at rest and the other, the stance leg, is back at its own start (the far leg lies
+        at rest and the other, the stance leg, is at rest at its own start (the far leg lies
         behind the near one again), else NaN (a dropout: nothing is known). Where the other
         leg is no stance leg (held up in the air), its start tells nothing."""
         other = self._side.other
@@ -251,7 +251,7 @@ class RepAnalyser(AnalyserState):
                 or self._side not in self._hidden_at_rest or other not in self._start_deg:
             return math.nan
         other_value = self._value(frame, other)
-        if math.isnan(other_value) or self._progress_of(other_value, other) > self._t.at_start:
+        if math.isnan(other_value) or self._progress_of(other_value, other) > REST_PROGRESS:
             return math.nan
         return self._start_deg[self._side]
 
