@@ -208,7 +208,9 @@ class RepAnalyser(AnalyserState):
             return events
         self._start_seen_legs(frame)
         if self.phase is Phase.READY:
-            self._side = max(self._sides(frame), key=lambda s: self._progress(frame, s))
+            # The leg furthest from its start, of those seen (an unseen one tells nothing).
+            seen = [s for s in self._sides(frame) if not math.isnan(self._value(frame, s))]
+            self._side = max(seen, key=lambda s: self._progress(frame, s), default=self._side)
             # If the person turned round, the start value carries over to the other side.
             self._start_deg.setdefault(self._side, next(iter(self._start_deg.values())))
         elif self._rep is not None:
