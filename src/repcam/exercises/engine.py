@@ -292,22 +292,18 @@ class RepAnalyser(AnalyserState):
                 rep.leg_votes[leg] += 1
 
     def _leg_at_work(self) -> Side:
-        """The rep's leg: the one the rested feet named, else the one read."""
+        """The rep's leg: the one the rested feet named, if they did in enough of the rep's
+        frames (the model's ankle names may swap as the foot lifts; a stray frame or two
+        tell nothing), else the one read."""
         rep = self._rep
         assert rep is not None
-        return self._feet_named(rep) or rep.side
-
-    @staticmethod
-    def _feet_named(rep: _Rep) -> Side | None:
-        """The leg the rested feet named in enough of the rep's frames so far (the model's
-        ankle names may swap as the foot lifts; a stray frame or two tell nothing)."""
         votes = rep.leg_votes.most_common()
         if not votes:
-            return None
+            return rep.side
         leg, frames = votes[0]
         enough = max(LEG_VOTES_MIN, LEG_VOTES_SHARE * len(rep.samples))
         clear = frames >= LEG_VOTES_AGREE * sum(n for _, n in votes)
-        return leg if frames >= enough and clear else None
+        return leg if frames >= enough and clear else rep.side
 
     def _other_leg_lead(self, frame: AngleFrame) -> float:
         """How much further from its start the other leg is than the rep's, in progress,
