@@ -231,23 +231,22 @@ def test_single_leg_bridge_staying_up_and_alternating_legs():
     assert result.session.analyser.tally == Tally(left=2, right=2)
 
 
+def leg_hidden(frame: PoseFrame, side: str) -> PoseFrame:
+    """The frame as the model sees it with one leg (`side`: LEFT or RIGHT) out of view."""
+    person = frame.people[0]
+    visibility = person.visibility.copy()
+    visibility[[Joint[f"{side}_{n}"] for n in ("HIP", "KNEE", "ANKLE", "HEEL", "FOOT_INDEX")]] = 0.1
+    return replace(frame, people=(replace(person, visibility=visibility),))
+
+
 def test_alternating_legs_count_both_when_the_far_leg_was_hidden_at_the_start():
     """Side-on, MediaPipe often cannot see the far leg while both feet rest: the set's start
     settles on the near leg alone, and the far leg's lifts must count all the same."""
     reps = [RepPlan(side=s, floor=0.5, rest_s=0.8) for s in ("left", "right", "left", "right")]
     clip = synthesize("single-leg-bridge", reps)
-    far_leg = [Joint[f"RIGHT_{n}"] for n in ("HIP", "KNEE", "ANKLE", "HEEL", "FOOT_INDEX")]
     first_lift_ms = clip.truth[0].start_ms
-
-    def hidden(frame: PoseFrame) -> PoseFrame:
-        if frame.timestamp_ms >= first_lift_ms:
-            return frame
-        person = frame.people[0]
-        visibility = person.visibility.copy()
-        visibility[far_leg] = 0.1
-        return replace(frame, people=(replace(person, visibility=visibility),))
-
-    clip = replace(clip, frames=tuple(hidden(f) for f in clip.frames))
+    clip = replace(clip, frames=tuple(f if f.timestamp_ms >= first_lift_ms
+                                      else leg_hidden(f, "RIGHT") for f in clip.frames))
     assert run(clip).session.analyser.tally == Tally(left=2, right=2)
 
 
@@ -257,18 +256,9 @@ def test_the_far_leg_working_counts_though_the_model_sees_it_only_while_it_is_li
     hips rise, the far leg takes it over as it comes into view, and is back at rest when it
     is hidden again with the near leg back at its start."""
     clip = synthesize("single-leg-bridge", [RepPlan(side="right", hold_s=2.0)] * 3)
-    far_leg = [Joint[f"RIGHT_{n}"] for n in ("HIP", "KNEE", "ANKLE", "HEEL", "FOOT_INDEX")]
     bent = clip.anatomical("knee_flexion_right") > 50.0  # its foot on (or near) the floor
-
-    def hidden(frame: PoseFrame, on_floor: bool) -> PoseFrame:
-        if not on_floor:
-            return frame
-        person = frame.people[0]
-        visibility = person.visibility.copy()
-        visibility[far_leg] = 0.1
-        return replace(frame, people=(replace(person, visibility=visibility),))
-
-    clip = replace(clip, frames=tuple(map(hidden, clip.frames, bent)))
+    clip = replace(clip, frames=tuple(leg_hidden(f, "RIGHT") if on_floor else f
+                                      for f, on_floor in zip(clip.frames, bent, strict=True)))
     result = run(clip)
     assert result.session.analyser.tally == Tally(right=3)
     true_peak = 180.0 - np.nanmin(clip.anatomical("knee_flexion_right"))
@@ -283,20 +273,10 @@ def test_a_far_leg_glimpsed_once_does_not_stop_the_count(working):
     clip = synthesize("hamstring-curl", [RepPlan(side=working)] * 3,
                       camera=Camera(side=working))
     far = "LEFT" if working == "right" else "RIGHT"
-    far_leg = [Joint[f"{far}_{n}"] for n in ("HIP", "KNEE", "ANKLE", "HEEL", "FOOT_INDEX")]
-    glimpsed = {min(range(len(clip.frames)),
-                    key=lambda i: abs(clip.frames[i].timestamp_ms - clip.truth[0].top_ms)) + k
-                for k in (0, 1)}
-
-    def hidden(index: int, frame: PoseFrame) -> PoseFrame:
-        if index in glimpsed:
-            return frame
-        person = frame.people[0]
-        visibility = person.visibility.copy()
-        visibility[far_leg] = 0.1
-        return replace(frame, people=(replace(person, visibility=visibility),))
-
-    clip = replace(clip, frames=tuple(hidden(i, f) for i, f in enumerate(clip.frames)))
+    top = min(range(len(clip.frames)),
+              key=lambda i: abs(clip.frames[i].timestamp_ms - clip.truth[0].top_ms))
+    clip = replace(clip, frames=tuple(f if i in (top, top + 1) else leg_hidden(f, far)
+                                      for i, f in enumerate(clip.frames)))
     assert run(clip).session.analyser.tally == Tally(**{working: 3})
 
 
