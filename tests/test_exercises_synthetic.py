@@ -265,6 +265,19 @@ def test_the_far_leg_working_counts_though_the_model_sees_it_only_while_it_is_li
     assert all(abs(r.peak_deg - true_peak) < 8.0 for r in result.reps)
 
 
+def test_a_far_leg_first_seen_at_its_top_has_its_lift_timed_from_the_rest():
+    """Seen only once straight (at its top), the far leg's first reading is already the
+    top: the rest the rep began from is no reading to smooth into it (that read a lift of
+    -0.4 s on a render through MediaPipe)."""
+    clip = synthesize("single-leg-bridge", [RepPlan(side="right", hold_s=2.0)] * 3)
+    bent = clip.anatomical("knee_flexion_right") > 10.0
+    clip = replace(clip, frames=tuple(leg_hidden(f, "RIGHT") if on_floor else f
+                                      for f, on_floor in zip(clip.frames, bent, strict=True)))
+    result = run(clip)
+    assert result.session.analyser.tally == Tally(right=3)
+    assert all(r.lift_ms > 0 for r in result.reps)
+
+
 @pytest.mark.parametrize("working", ["left", "right"])
 def test_a_far_leg_glimpsed_once_does_not_stop_the_count(working):
     """The far leg, hidden at rest, seen for two frames at the first top (as MediaPipe does

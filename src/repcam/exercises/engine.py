@@ -616,6 +616,9 @@ class RepAnalyser(AnalyserState):
         """Hold and tempo from the rep's own samples, against its (robust) peak."""
         times = [t for t, _ in rep.samples]
         values = running_median([v for _, v in rep.samples], MEDIAN_WINDOW)
+        # The first sample is the rest the rep began from, not a reading: a leg first seen
+        # at its top (the far leg) must not pull the rest into the top band (a lift of -0.4 s).
+        values[0] = rep.samples[0][1]
         peak = max(values)
         top = top_level(values, self.signal.hold_band)
         in_top = [v >= top - self.signal.hold_band for v in values]
