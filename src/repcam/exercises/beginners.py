@@ -127,7 +127,6 @@ BALL_SQUEEZE = ExerciseSpec(
     hold_ms=3000.0,
     faults=(UPPER_BODY_STILL,),
     requirements=(ONE_LEG_BENDS,),
-    stance_foot_stays=True,
     form_signals=("trunk_lean",),
     progresses_to="ball-squeeze-swing",
     partial_cue="squeeze the ball harder",
